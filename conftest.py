@@ -1,0 +1,57 @@
+"""Fixtures shared by every app's tests."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from events.models import Artist, Event, Location
+from events.services import event_set_artists
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture
+def location(db):
+    return Location.objects.create(name="Main Stage", region="Dreamers Cave", x=128, y=64, z=22)
+
+
+@pytest.fixture
+def make_event(db, location):
+    """Create an event; defaults are a public, scheduled 90-minute gig with one artist."""
+
+    def make(**fields):
+        artists = fields.pop("artists", None)
+        start = fields.pop("start_time", datetime(2026, 12, 5, 20, 0, tzinfo=UTC))
+        values = {
+            "title": "Luna Sparrow Live",
+            "event_type": Event.EventType.LIVE_SINGER,
+            "start_time": start,
+            "end_time": start + timedelta(minutes=90),
+            "location": location,
+            "audience": Event.Audience.PUBLIC,
+            "status": Event.Status.SCHEDULED,
+            **fields,
+        }
+        event = Event.objects.create(**values)
+        if artists is None:
+            artists = [Artist.objects.get_or_create(name="Luna Sparrow")[0]]
+        else:
+            artists = [Artist.objects.get_or_create(name=name)[0] for name in artists]
+        event_set_artists(event=event, artists=artists)
+        return event
+
+    return make
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="staff", email="staff@example.org", password="pw-for-tests"
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client

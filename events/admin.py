@@ -1,0 +1,85 @@
+"""Admin for the venue's events, artists and locations.
+
+`EventAdmin` is defined here but NOT registered: each integration contributes a small mixin
+(actions, status columns, inlines) and `tdc/admin.py` composes them with this class and
+registers the result, so `events` never imports an integration.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils import formats
+
+from events.models import Artist, Event, EventArtist, Location
+
+SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
+
+
+def _format_instant(value, zone: ZoneInfo) -> str:
+    local = value.astimezone(zone)
+    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+
+
+class EventArtistInline(admin.TabularInline):
+    model = EventArtist
+    extra = 1
+    autocomplete_fields = ["artist"]
+    fields = ["order", "artist"]
+    ordering = ["order", "pk"]
+
+
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "start_in_venue_zone",
+        "start_in_slt",
+        "event_type",
+        "audience",
+        "status",
+        "location",
+    ]
+    list_filter = ["status", "audience", "event_type", "location"]
+    search_fields = ["title", "title_it", "description", "artists__name", "location__name"]
+    date_hierarchy = "start_time"
+    list_select_related = ["location"]
+    ordering = ["-start_time"]
+    inlines = [EventArtistInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "event_type", "location", "audience", "status"]}),
+        (
+            "When",
+            {
+                "fields": ["start_time", "end_time", "timezone"],
+                "description": f"Enter times in the venue's zone ({settings.TIME_ZONE}).",
+            },
+        ),
+        ("Texts", {"fields": ["description", "title_it", "description_it"]}),
+        ("Public", {"fields": ["url", "poster"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=f"Start ({settings.TIME_ZONE})", ordering="start_time")
+    def start_in_venue_zone(self, event: Event) -> str:
+        return _format_instant(event.start_time, ZoneInfo(settings.TIME_ZONE))
+
+    @admin.display(description="Start (SLT)", ordering="start_time")
+    def start_in_slt(self, event: Event) -> str:
+        return _format_instant(event.start_time, SLT)
+
+
+@admin.register(Artist)
+class ArtistAdmin(admin.ModelAdmin):
+    list_display = ["name", "sl_avatar_name", "link"]
+    search_fields = ["name", "sl_avatar_name"]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "x", "y", "z", "slurl_link"]
+    search_fields = ["name", "region"]
+
+    @admin.display(description="SLURL")
+    def slurl_link(self, location: Location) -> str:
+        return location.slurl

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from events.demo import load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with demo locations, artists and two weeks of events."
+
+    def handle(self, *args, **options):
+        created = load_demo_data()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo events."))
+        else:
+            self.stdout.write("The database already has events; demo data left alone.")

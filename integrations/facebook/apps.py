@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FacebookConfig(AppConfig):
+    name = "integrations.facebook"
+    label = "facebook"
+    verbose_name = "Facebook"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GoogleCalendarConfig(AppConfig):
+    name = "integrations.google_calendar"
+    label = "google_calendar"
+    verbose_name = "Google Calendar"

@@ -1,0 +1,233 @@
+"""The one HTTP transport every requests-based client goes through.
+
+It owns the mechanics, written once: timeouts, a bounded retry with exponential backoff that
+honours Retry-After, typed errors (transient vs permanent vs "outcome unknown") and a log row
+per attempt with secrets redacted. A client (`client.py` of an integration) only builds the
+request and, through `classify`, translates its provider's error format into these types.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+import tenacity
+from django.conf import settings
+from django.utils import timezone
+from urllib3.exceptions import NewConnectionError
+
+from integrations.call_log import record_call, redact_text, redact_url
+from integrations.models import IntegrationLog
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+class IntegrationError(Exception):
+    """A failed external call. `transient` says whether trying again later can help."""
+
+    transient = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: int | str | None = None,
+        subcode: int | str | None = None,
+        trace_id: str = "",
+        retry_after: float | None = None,
+        payload: Any = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.subcode = subcode
+        self.trace_id = trace_id
+        self.retry_after = retry_after
+        self.payload = payload
+
+
+class TransientError(IntegrationError):
+    """Rate limits, 5xx, network trouble: worth retrying with backoff."""
+
+    transient = True
+
+
+class PermanentError(IntegrationError):
+    """Bad credentials, missing permission, not found: retrying cannot help; staff must act."""
+
+
+class OutcomeUnknown(IntegrationError):
+    """A non-idempotent request was sent but its response was lost: it may have been applied.
+
+    Never repeated blindly; the caller marks the work for checking.
+    """
+
+
+class NotConfigured(PermanentError):
+    """The integration's settings are missing; its work is skipped, not failed."""
+
+
+Classifier = Callable[[requests.Response], IntegrationError | None]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - timezone.now()).total_seconds())
+
+
+def default_classify(response: requests.Response) -> IntegrationError | None:
+    """2xx is success; 408/425/429 and 5xx are transient; any other status is permanent."""
+    if 200 <= response.status_code < 300:
+        return None
+    message = f"HTTP {response.status_code}: {response.text[:300]}"
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    if response.status_code in (408, 425, 429) or response.status_code >= 500:
+        return TransientError(message, status=response.status_code, retry_after=retry_after)
+    return PermanentError(message, status=response.status_code)
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """True when the request never left this machine, so even a POST is safe to send again."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, NewConnectionError)
+
+
+def user_agent() -> str:
+    return f"TDC-Integrations/1.0 (+{settings.SITE_URL})"
+
+
+def _wait_seconds(retry_state: tenacity.RetryCallState) -> float:
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
+    if isinstance(error, IntegrationError) and error.retry_after is not None:
+        return min(error.retry_after, max_wait)
+    base = settings.INTEGRATION_HTTP_BACKOFF
+    backoff = tenacity.wait_exponential_jitter(multiplier=base, max=max_wait, jitter=base)
+    return backoff(retry_state)
+
+
+def _retry_after_too_long(retry_state: tenacity.RetryCallState) -> bool:
+    # A provider asking for a long pause: give up now and let the task queue come back later.
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    return (
+        isinstance(error, IntegrationError)
+        and error.retry_after is not None
+        and error.retry_after > max(settings.INTEGRATION_HTTP_MAX_WAIT, 0) > 0
+    )
+
+
+def send(
+    *,
+    service: str,
+    operation: str,
+    method: str,
+    url: str,
+    params: dict | list | None = None,
+    data: dict | bytes | str | None = None,
+    json: Any = None,
+    files: dict | None = None,
+    headers: dict | None = None,
+    timeout: float | None = None,
+    attempts: int | None = None,
+    idempotent: bool | None = None,
+    classify: Classifier = default_classify,
+    secrets: Iterable[str] = (),
+    session: requests.Session | None = None,
+) -> requests.Response:
+    """Send one logical request, retrying transient failures a bounded number of times.
+
+    Returns the successful response or raises an `IntegrationError` subclass. Secret values in
+    `secrets` (tokens, client secrets) are redacted from every log row and error message.
+    """
+    method = method.upper()
+    attempts = attempts or settings.INTEGRATION_HTTP_ATTEMPTS
+    idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+    secrets = tuple(s for s in secrets if s)
+    http = session or requests
+    request_headers = {"User-Agent": user_agent(), **(headers or {})}
+
+    def once(attempt_number: int) -> requests.Response:
+        last_attempt = attempt_number >= attempts
+        started = time.monotonic()
+        response = None
+        try:
+            response = http.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                json=json,
+                files=files,
+                headers=request_headers,
+                timeout=timeout or settings.INTEGRATION_HTTP_TIMEOUT,
+            )
+        except requests.RequestException as exc:
+            detail = redact_text(f"{type(exc).__name__}: {exc}", secrets)
+            if idempotent or _never_connected(exc):
+                error: IntegrationError = TransientError(f"Network error: {detail}")
+            else:
+                error = OutcomeUnknown(
+                    f"The request was sent but no answer came back ({detail}); "
+                    "it may have been applied, so it is not repeated automatically."
+                )
+        else:
+            error = classify(response)
+            if error is not None:
+                error.message = redact_text(error.message, secrets)
+                error.args = (error.message,)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        if error is None:
+            outcome = IntegrationLog.Outcome.OK
+        elif isinstance(error, OutcomeUnknown):
+            outcome = IntegrationLog.Outcome.UNKNOWN
+        elif error.transient and not last_attempt:
+            outcome = IntegrationLog.Outcome.RETRIED
+        else:
+            outcome = IntegrationLog.Outcome.FAILED
+        record_call(
+            service=service,
+            operation=operation,
+            method=method,
+            target=redact_url(response.url if response is not None else url),
+            status_code=response.status_code if response is not None else None,
+            duration_ms=int(elapsed_ms),
+            outcome=outcome,
+            error=error.message if error else "",
+            secrets=secrets,
+        )
+        if error is not None:
+            raise error
+        return response
+
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts) | _retry_after_too_long,
+        retry=tenacity.retry_if_exception(lambda e: isinstance(e, TransientError)),
+        wait=_wait_seconds,
+        sleep=sleep,
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            return once(attempt.retry_state.attempt_number)
+    raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+
+
+def sleep(seconds: float) -> None:
+    """The pause between attempts (a module attribute so a test can observe the waits)."""
+    if seconds > 0:
+        time.sleep(seconds)

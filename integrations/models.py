@@ -1,0 +1,34 @@
+"""What the integrations share: the log of every external call.
+
+Each integration keeps its own state rows in its own app (google_calendar, facebook) so that
+integrations never import each other.
+"""
+
+from django.db import models
+
+
+class IntegrationLog(models.Model):
+    class Outcome(models.TextChoices):
+        OK = "ok", "OK"
+        RETRIED = "retried", "Failed, retried"
+        FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Outcome unknown"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    service = models.CharField(max_length=30)
+    operation = models.CharField(max_length=60)
+    method = models.CharField(max_length=10, blank=True)
+    target = models.CharField(max_length=500, blank=True, help_text="URL, secrets redacted")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["service", "outcome", "created_at"], name="log_service")]
+        verbose_name = "external call"
+        verbose_name_plural = "external calls"
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.operation} {self.outcome}"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Set everything up and run the app locally: SQLite, demo data, an admin login, the web server
+# on 127.0.0.1:8000 and the django-q2 task worker. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+if [ ! -f .env ]; then
+  # A local development .env: DEBUG on, a fresh secret key, everything else default.
+  { echo "DEBUG=true"; echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; } > .env
+  echo "run: wrote a development .env (DEBUG=true). Edit it to configure integrations."
+fi
+
+PY=.venv/bin/python
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_demo_data
+$PY manage.py demo_admin
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "run: stopping…"
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY manage.py qcluster &
+pids+=($!)
+$PY manage.py runserver 127.0.0.1:8000 &
+pids+=($!)
+echo "run: web server on http://127.0.0.1:8000/admin/ and task worker started. Ctrl-C stops both."
+wait -n "${pids[@]}"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prepare this checkout on a fresh machine: system headers for mysqlclient, a virtualenv in
+# .venv, and the pinned requirements. Safe to run again; it skips what is already done.
+# Sourced by scripts/run.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON=${PYTHON:-python3}
+REQUIREMENTS=${REQUIREMENTS:-requirements-dev.txt}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "setup: Python 3.11 or newer is needed as '$PYTHON' (set PYTHON=/path/to/python3.x)." >&2
+  exit 1
+fi
+
+# mysqlclient compiles against the MariaDB/MySQL client headers, found through pkg-config.
+if ! pkg-config --exists mariadb 2>/dev/null && ! pkg-config --exists mysqlclient 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing the MariaDB client headers (libmariadb-dev, pkg-config)…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmariadb-dev pkg-config gcc >/dev/null
+  else
+    echo "setup: mysqlclient needs the MariaDB client headers. Install them, then run again:" >&2
+    echo "    sudo apt-get install libmariadb-dev pkg-config gcc" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv…"
+  "$PYTHON" -m venv .venv
+fi
+
+# Re-install only when the requirement files changed since the last successful install.
+stamp=.venv/.requirements.sha256
+want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing $REQUIREMENTS…"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$want" > "$stamp"
+fi

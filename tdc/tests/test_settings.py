@@ -1,0 +1,72 @@
+"""Settings are parsed at import, so each case imports them in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOW = (
+    "import json, django; from django.conf import settings; "
+    "print(json.dumps({'db': settings.DATABASES['default'], 'q': settings.Q_CLUSTER, "
+    "'tz': settings.TIME_ZONE}, default=str))"
+)
+
+
+def run_settings(**env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", SHOW],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "tdc.settings", "ENV_FILE_IGNORED": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    result = run_settings(DEBUG="false", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_parses_a_mysql_url_with_utf8mb4():
+    result = run_settings(
+        SECRET_KEY="x" * 50, DATABASE_URL="mysql://tdc:p%40ss@db.example:3307/tdc_prod"
+    )
+    assert result.returncode == 0, result.stderr
+    db = json.loads(result.stdout)["db"]
+    assert db["ENGINE"] == "django.db.backends.mysql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "tdc_prod",
+        "tdc",
+        "p@ss",
+        "db.example",
+        3307,
+    )
+    assert db["OPTIONS"]["charset"] == "utf8mb4"
+    assert db["TEST"]["CHARSET"] == "utf8mb4"
+
+
+def test_defaults_to_sqlite_rome_and_the_orm_broker():
+    result = run_settings(SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["db"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert shown["db"]["NAME"].endswith("var/tdc.sqlite3")
+    assert shown["tz"] == "Europe/Rome"
+    assert shown["q"]["orm"] == "default"
+    assert shown["q"]["timeout"] < shown["q"]["retry"]
+    assert shown["q"]["max_attempts"] > 0 and shown["q"]["catch_up"] is False
+
+
+def test_redis_url_switches_the_task_broker_to_redis():
+    result = run_settings(SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["q"]["redis"] == "redis://127.0.0.1:6379/3"
