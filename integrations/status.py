@@ -5,6 +5,7 @@ Each integration (google_calendar, facebook, patreon_sync) exposes, in its own `
 no external call). Testing the connection is a separate, explicit action.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,3 +32,60 @@ class IntegrationStatus:
     @property
     def healthy(self) -> bool:
         return self.configured and not self.problems and not self.failed
+
+
+# --- The registry the admin's integrations page reads -------------------------------------------
+# Providers are named by dotted path so that `integrations` imports no integration (see
+# ARCHITECTURE.md) and one that is missing or broken shows as such instead of breaking the page.
+
+
+@dataclass(frozen=True)
+class ProviderAction:
+    """A button on the integrations page.
+
+    `function` (dotted path) takes no arguments and returns a plain-words outcome for staff;
+    it raises an `integrations.http.IntegrationError` when the work could not be done.
+    """
+
+    key: str  # "test_connection", "retry_failed", "resume_webhook"; part of the button's URL
+    label: str
+    function: str
+    permission: str = ""  # an extra permission the button needs (e.g. posting publicly)
+    help_text: str = ""
+    # Shown only when this returns True for the provider's current status (None: always shown).
+    offered_when: Callable[[IntegrationStatus], bool] | None = None
+
+
+@dataclass(frozen=True)
+class StatusProvider:
+    name: str
+    service: str
+    status: str  # dotted path to `integration_status() -> IntegrationStatus`
+    actions: tuple[ProviderAction, ...] = ()
+
+    def action(self, key: str) -> ProviderAction | None:
+        return next((action for action in self.actions if action.key == key), None)
+
+
+def status_providers() -> list[StatusProvider]:
+    """Google Calendar, Facebook and Patreon, in the order staff see them."""
+    return list(STATUS_PROVIDERS)
+
+
+STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
+    StatusProvider(
+        name="Google Calendar",
+        service="google_calendar",
+        status="integrations.google_calendar.status.integration_status",
+    ),
+    StatusProvider(
+        name="Facebook",
+        service="facebook",
+        status="integrations.facebook.status.integration_status",
+    ),
+    StatusProvider(
+        name="Patreon",
+        service="patreon",
+        status="patreon_sync.status.integration_status",
+    ),
+)

@@ -1,0 +1,95 @@
+"""The external-call log (read-only) and the integrations page, in the admin."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.urls import path
+from django.utils.text import Truncator
+
+from integrations import views
+from integrations.models import IntegrationLog
+
+
+class ServiceFilter(admin.SimpleListFilter):
+    title = "service"
+    parameter_name = "service"
+
+    def lookups(self, request, model_admin):
+        services = (
+            IntegrationLog.objects.order_by("service").values_list("service", flat=True).distinct()
+        )
+        return [(service, service.replace("_", " ").capitalize()) for service in services]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(service=self.value()) if self.value() else queryset
+
+
+@admin.register(IntegrationLog)
+class IntegrationLogAdmin(admin.ModelAdmin):
+    """Every external call, as the transport recorded it: nothing here is edited by hand."""
+
+    list_display = [
+        "created_at",
+        "service",
+        "operation",
+        "method",
+        "status_code",
+        "duration_ms",
+        "outcome",
+        "short_error",
+    ]
+    list_filter = [ServiceFilter, "outcome", "created_at"]
+    search_fields = ["operation", "target", "error"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    show_full_result_count = False  # a large log: skip the second COUNT(*) per page
+    fields = [
+        "created_at",
+        "service",
+        "operation",
+        "method",
+        "target",
+        "status_code",
+        "duration_ms",
+        "outcome",
+        "error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="error")
+    def short_error(self, entry: IntegrationLog) -> str:
+        return Truncator(entry.error).chars(120)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rows leave by the retention schedule, so the log stays a true record
+
+
+def _with_integrations_page(site: admin.AdminSite):
+    """Add the integrations page to `site`'s URLs (/admin/integrations/health/)."""
+    site_urls = site.get_urls
+
+    def get_urls():
+        return [
+            path(
+                "integrations/health/",
+                site.admin_view(partial(views.integrations_page, admin_site=site)),
+                name="integrations_health",
+            ),
+            path(
+                "integrations/health/<slug:service>/<slug:key>/",
+                site.admin_view(partial(views.integration_action, admin_site=site)),
+                name="integrations_health_action",
+            ),
+            *site_urls(),
+        ]
+
+    site.get_urls = get_urls
+
+
+_with_integrations_page(admin.site)

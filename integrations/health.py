@@ -1,0 +1,114 @@
+"""What the integrations page shows: each provider's status, completed from the call log.
+
+A read-only selector: a few queries per integration, never an external call.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.module_loading import import_string
+
+from integrations.models import IntegrationLog
+from integrations.status import IntegrationStatus, ProviderAction, StatusProvider, status_providers
+
+logger = logging.getLogger("integrations")
+
+NOT_AVAILABLE = "This integration is not installed in this version of the site."
+
+
+@dataclass
+class IntegrationReport:
+    provider: StatusProvider
+    status: IntegrationStatus
+    available: bool = True  # False: not installed, or its status could not be read
+    broken: bool = False  # its status code raised: a bug for the developer, shown as a problem
+    actions: list[ProviderAction] = field(default_factory=list)
+    calls_url: str = ""
+    failed_calls_url: str = ""
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.broken or (self.status.configured and not self.status.healthy)
+
+
+def integration_reports() -> list[IntegrationReport]:
+    return [integration_report(provider) for provider in status_providers()]
+
+
+def integration_report(provider: StatusProvider) -> IntegrationReport:
+    try:
+        integration_status = import_string(provider.status)
+    except ImportError:
+        return _unavailable(provider, NOT_AVAILABLE)
+    try:
+        status = integration_status()
+    except Exception as exc:  # one broken integration must not hide the others' health
+        logger.exception("integrations page: reading the %s status failed", provider.name)
+        return _unavailable(
+            provider,
+            f"Its status could not be read ({type(exc).__name__}). "
+            "The error is in the server log; tell the site's developer.",
+            broken=True,
+        )
+    _fill_from_call_log(status)
+    return IntegrationReport(
+        provider=provider,
+        status=status,
+        actions=[a for a in provider.actions if _offered(a, status)],
+        calls_url=_calls_url(provider.service),
+        failed_calls_url=_calls_url(provider.service, outcome__exact=IntegrationLog.Outcome.FAILED),
+    )
+
+
+def _unavailable(
+    provider: StatusProvider, problem: str, *, broken: bool = False
+) -> IntegrationReport:
+    status = IntegrationStatus(
+        name=provider.name, service=provider.service, configured=False, problems=[problem]
+    )
+    _fill_from_call_log(status)
+    return IntegrationReport(
+        provider=provider,
+        status=status,
+        available=False,
+        broken=broken,
+        calls_url=_calls_url(provider.service),
+        failed_calls_url=_calls_url(provider.service, outcome__exact=IntegrationLog.Outcome.FAILED),
+    )
+
+
+def _offered(action: ProviderAction, status: IntegrationStatus) -> bool:
+    if not status.configured:
+        return False
+    return action.offered_when is None or bool(action.offered_when(status))
+
+
+def _fill_from_call_log(status: IntegrationStatus) -> None:
+    """Where an integration does not say, the log of its external calls does."""
+    calls = IntegrationLog.objects.filter(service=status.service)
+    if status.last_success_at is None:
+        status.last_success_at = (
+            calls.filter(outcome=IntegrationLog.Outcome.OK)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    if status.last_error_at is None and not status.last_error:
+        failure = (
+            calls.filter(
+                outcome__in=[IntegrationLog.Outcome.FAILED, IntegrationLog.Outcome.UNKNOWN]
+            )
+            .order_by("-created_at")
+            .only("created_at", "operation", "error")
+            .first()
+        )
+        if failure is not None:
+            status.last_error_at = failure.created_at
+            status.last_error = f"{failure.operation}: {failure.error}"
+
+
+def _calls_url(service: str, **filters: str) -> str:
+    url = reverse("admin:integrations_integrationlog_changelist")
+    return f"{url}?{urlencode({'service': service, **filters})}"

@@ -1,0 +1,23 @@
+"""The integrations box on the admin index: a link to the integrations page and, when something
+is wrong, how many integrations need attention (staff should see a broken token the same day)."""
+
+from django import template
+
+from integrations.health import integration_reports
+from integrations.views import VIEW_PERMISSION
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/integrations/index_summary.html", takes_context=True)
+def integrations_health_summary(context):
+    request = context.get("request")
+    if request is None or not request.user.has_perm(VIEW_PERMISSION):
+        return {"show": False}
+    reports = integration_reports()
+    return {
+        "show": True,
+        "attention": [report for report in reports if report.needs_attention],
+        "configured": [report for report in reports if report.status.configured],
+        "total": len(reports),
+    }

@@ -1,0 +1,62 @@
+"""The admin's integrations page and its buttons (mounted by integrations/admin.py)."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
+
+from integrations.health import integration_reports
+from integrations.http import IntegrationError, NotConfigured
+from integrations.status import status_providers
+
+logger = logging.getLogger("integrations")
+
+VIEW_PERMISSION = "integrations.view_integrationlog"
+
+
+def integrations_page(request: HttpRequest, *, admin_site) -> HttpResponse:
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    context = {
+        **admin_site.each_context(request),
+        "title": "Integrations",
+        "reports": integration_reports(),
+    }
+    return TemplateResponse(request, "admin/integrations/health.html", context)
+
+
+@require_POST
+def integration_action(request: HttpRequest, service: str, key: str, *, admin_site) -> HttpResponse:
+    provider = next((p for p in status_providers() if p.service == service), None)
+    action = provider.action(key) if provider else None
+    if action is None:
+        raise Http404("No such integration action.")
+    if not request.user.has_perm(VIEW_PERMISSION) or (
+        action.permission and not request.user.has_perm(action.permission)
+    ):
+        raise PermissionDenied
+    title = f"{provider.name}: {action.label}"
+    try:
+        outcome = import_string(action.function)()
+    except ImportError:
+        messages.error(request, f"{title}: not available in this version of the site.")
+    except NotConfigured as exc:
+        messages.warning(request, f"{title}: not configured. {exc}")
+    except IntegrationError as exc:
+        messages.error(request, f"{title} failed: {exc}")
+    except Exception as exc:  # staff get a message, the developer the traceback in the log
+        logger.exception("integrations page: %s failed", title)
+        messages.error(
+            request,
+            f"{title} failed unexpectedly ({type(exc).__name__}). "
+            "The error is in the server log; tell the site's developer.",
+        )
+    else:
+        logger.info("integrations page: %s by %s: %s", title, request.user, outcome)
+        messages.success(request, f"{title}: {outcome}")
+    return redirect("admin:integrations_health")
