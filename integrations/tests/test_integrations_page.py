@@ -1,0 +1,372 @@
+"""The admin's integrations page: each state an integration can be in, and its buttons.
+
+The real providers (google_calendar, facebook, patreon_sync) are swapped for fakes named by
+dotted path into this module, exactly as the registry names the real ones.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from integrations import status as status_module
+from integrations.call_log import record_call
+from integrations.http import NotConfigured, PermanentError
+from integrations.models import IntegrationLog
+from integrations.status import IntegrationStatus, ProviderAction, StatusProvider
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "admin:integrations_health"
+HERE = __name__
+
+# What the fake providers report and do; each test sets what it needs.
+reported: dict[str, IntegrationStatus] = {}
+calls: list[str] = []
+
+
+def fake_calendar_status() -> IntegrationStatus:
+    return reported["google_calendar"]
+
+
+def fake_facebook_status() -> IntegrationStatus:
+    return reported["facebook"]
+
+
+def fake_patreon_status() -> IntegrationStatus:
+    return reported["patreon"]
+
+
+def broken_status() -> IntegrationStatus:
+    raise RuntimeError("a bug in the status code")
+
+
+def connection_ok() -> str:
+    calls.append("test_connection")
+    return "Connected as the TDC Page."
+
+
+def connection_expired() -> str:
+    calls.append("test_connection")
+    raise PermanentError("The Page token expired on 3 Nov 2026. Renew the Page token.")
+
+
+def connection_not_configured() -> str:
+    raise NotConfigured("Set FACEBOOK_PAGE_ACCESS_TOKEN.")
+
+
+def retry_failed() -> str:
+    calls.append("retry_failed")
+    return "2 failed records queued again."
+
+
+def resume_webhook() -> str:
+    calls.append("resume_webhook")
+    return "Patreon will deliver again, starting with what it held back."
+
+
+def explodes() -> str:
+    raise ZeroDivisionError("oops")
+
+
+def webhook_paused(status: IntegrationStatus) -> bool:
+    return any("paused" in problem for problem in status.problems)
+
+
+PROVIDERS = (
+    StatusProvider(
+        name="Google Calendar",
+        service="google_calendar",
+        status=f"{HERE}.fake_calendar_status",
+        actions=(
+            ProviderAction("test_connection", "Test the connection", f"{HERE}.connection_ok"),
+            ProviderAction("retry_failed", "Retry what failed", f"{HERE}.retry_failed"),
+        ),
+    ),
+    StatusProvider(
+        name="Facebook",
+        service="facebook",
+        status=f"{HERE}.fake_facebook_status",
+        actions=(
+            ProviderAction("test_connection", "Test the connection", f"{HERE}.connection_expired"),
+            ProviderAction(
+                "retry_failed",
+                "Retry failed posts",
+                f"{HERE}.retry_failed",
+                permission="events.change_event",
+            ),
+        ),
+    ),
+    StatusProvider(
+        name="Patreon",
+        service="patreon",
+        status=f"{HERE}.fake_patreon_status",
+        actions=(
+            ProviderAction(
+                "resume_webhook",
+                "Resume the webhook",
+                f"{HERE}.resume_webhook",
+                offered_when=webhook_paused,
+            ),
+            ProviderAction("explode", "Explode", f"{HERE}.explodes"),
+        ),
+    ),
+)
+
+
+@pytest.fixture(autouse=True)
+def fake_providers(monkeypatch):
+    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", PROVIDERS)
+    reported.clear()
+    calls.clear()
+    reported.update(
+        {
+            "google_calendar": IntegrationStatus(
+                name="Google Calendar", service="google_calendar", configured=True
+            ),
+            "facebook": IntegrationStatus(name="Facebook", service="facebook", configured=True),
+            "patreon": IntegrationStatus(name="Patreon", service="patreon", configured=True),
+        }
+    )
+
+
+def section(response, service: str) -> str:
+    """The HTML of one integration's box on the page."""
+    html = response.content.decode()
+    start = html.index(f'id="integration-{service}"')
+    end = html.find('<div class="module integration"', start)
+    return html[start : end if end != -1 else len(html)]
+
+
+def state(response, service: str) -> str:
+    box = section(response, service)
+    return box.split('data-state="', 1)[1].split('"', 1)[0]
+
+
+def test_the_page_shows_every_integration_working(staff_client):
+    response = staff_client.get(reverse(PAGE))
+    assert response.status_code == 200
+    for service in ("google_calendar", "facebook", "patreon"):
+        assert state(response, service) == "ok"
+        assert "working" in section(response, service)
+
+
+def test_a_not_configured_integration_names_the_missing_settings(staff_client):
+    reported["facebook"] = IntegrationStatus(
+        name="Facebook",
+        service="facebook",
+        configured=False,
+        missing_settings=["FACEBOOK_PAGE_ACCESS_TOKEN", "FACEBOOK_PAGE_ID"],
+    )
+    response = staff_client.get(reverse(PAGE))
+    box = section(response, "facebook")
+    assert state(response, "facebook") == "not-configured"
+    assert "No: set FACEBOOK_PAGE_ACCESS_TOKEN, FACEBOOK_PAGE_ID" in box
+    # Nothing to test or retry until it is configured.
+    assert "Test the connection" not in box
+
+
+def test_last_success_and_last_error_come_from_the_integration(staff_client):
+    reported["google_calendar"].last_success_at = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+    reported["google_calendar"].last_error_at = datetime(2026, 11, 21, 9, 5, tzinfo=UTC)
+    reported["google_calendar"].last_error = "Calendar staff@… is not shared with tdc-sync@…"
+    box = section(staff_client.get(reverse(PAGE)), "google_calendar")
+    assert "20 Nov 2026, 19:30" in box  # shown in the venue's zone (Europe/Rome)
+    assert "21 Nov 2026, 10:05" in box
+    assert "is not shared with tdc-sync@" in box
+
+
+def test_last_success_and_error_fall_back_to_the_call_log(staff_client):
+    record_call(service="facebook", operation="page_post", outcome=IntegrationLog.Outcome.OK)
+    record_call(
+        service="facebook",
+        operation="page_post",
+        outcome=IntegrationLog.Outcome.FAILED,
+        error="(#190) Error validating access token: Session has expired",
+    )
+    record_call(service="patreon", operation="members", outcome=IntegrationLog.Outcome.FAILED)
+    response = staff_client.get(reverse(PAGE))
+    facebook = section(response, "facebook")
+    assert "never" not in facebook.split("Last success", 1)[1].split("</tr>", 1)[0]
+    assert "page_post: (#190) Error validating access token" in facebook
+    # Another service's failures are not this one's.
+    assert "none" in section(response, "google_calendar").split("Last error", 1)[1][:120]
+
+
+def test_waiting_and_failed_counts_are_shown_with_links(staff_client):
+    reported["google_calendar"].waiting = 3
+    reported["google_calendar"].failed = 2
+    reported["google_calendar"].links = [
+        ("Failed sync records", "/admin/google_calendar/calendarentry/?state=failed")
+    ]
+    response = staff_client.get(reverse(PAGE))
+    box = section(response, "google_calendar")
+    assert state(response, "google_calendar") == "attention"
+    assert '<td class="waiting">3</td>' in box
+    assert '<td class="failed count-failed">2</td>' in box
+    assert 'href="/admin/google_calendar/calendarentry/?state=failed"' in box
+    assert "service=google_calendar&amp;outcome__exact=failed" in box
+
+
+def test_a_broken_token_is_shown_as_a_warning(staff_client):
+    reported["facebook"].token = "Page token expired on 3 Nov 2026"
+    reported["facebook"].token_ok = False
+    reported["facebook"].problems = ["The Page token has expired: renew it (Settings > …)."]
+    response = staff_client.get(reverse(PAGE))
+    box = section(response, "facebook")
+    assert state(response, "facebook") == "attention"
+    assert '<td class="token token-bad">Page token expired on 3 Nov 2026</td>' in box
+    assert '<li class="error">The Page token has expired: renew it' in box
+
+
+def test_a_healthy_token_is_shown_plainly(staff_client):
+    reported["patreon"].token = "Creator token valid until 25 Dec 2026; last refresh worked"
+    reported["patreon"].token_ok = True
+    box = section(staff_client.get(reverse(PAGE)), "patreon")
+    assert '<td class="token ">Creator token valid until 25 Dec 2026; last refresh worked' in box
+
+
+def test_resume_webhook_is_offered_only_while_patreon_has_paused_it(staff_client):
+    box = section(staff_client.get(reverse(PAGE)), "patreon")
+    assert "Resume the webhook" not in box
+
+    reported["patreon"].problems = ["Patreon has paused our webhook after repeated failures."]
+    box = section(staff_client.get(reverse(PAGE)), "patreon")
+    assert "Patreon has paused our webhook" in box
+    assert "Resume the webhook" in box
+
+
+def test_a_missing_integration_shows_as_not_available(staff_client, monkeypatch):
+    providers = (
+        StatusProvider(name="Facebook", service="facebook", status="integrations.nope.status.x"),
+    )
+    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", providers)
+    response = staff_client.get(reverse(PAGE))
+    assert state(response, "facebook") == "unavailable"
+    assert "not installed in this version" in section(response, "facebook")
+
+
+def test_a_broken_status_is_reported_without_hiding_the_others(staff_client, monkeypatch):
+    broken = StatusProvider(name="Patreon", service="patreon", status=f"{HERE}.broken_status")
+    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", (PROVIDERS[0], broken))
+    response = staff_client.get(reverse(PAGE))
+    assert state(response, "google_calendar") == "ok"
+    assert state(response, "patreon") == "broken"
+    box = section(response, "patreon")
+    assert "could not be read (RuntimeError)" in box
+    assert "a bug in the status code" not in box
+
+
+def test_test_the_connection_reports_success(staff_client):
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "test_connection"])
+    response = staff_client.post(url, follow=True)
+    assert calls == ["test_connection"]
+    assert response.redirect_chain[-1][0] == reverse(PAGE)
+    assert "Google Calendar: Test the connection: Connected as the TDC Page." in (
+        response.content.decode()
+    )
+
+
+def test_test_the_connection_reports_a_permanent_failure_in_plain_words(staff_client):
+    url = reverse("admin:integrations_health_action", args=["facebook", "test_connection"])
+    response = staff_client.post(url, follow=True)
+    html = response.content.decode()
+    assert 'class="error"' in html
+    assert "Facebook: Test the connection failed: The Page token expired" in html
+
+
+def test_retry_what_failed_runs_the_integrations_retry(staff_client):
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "retry_failed"])
+    response = staff_client.post(url, follow=True)
+    assert calls == ["retry_failed"]
+    assert "2 failed records queued again." in response.content.decode()
+
+
+def test_resume_webhook_calls_patreon(staff_client):
+    reported["patreon"].problems = ["Patreon has paused our webhook."]
+    url = reverse("admin:integrations_health_action", args=["patreon", "resume_webhook"])
+    staff_client.post(url)
+    assert calls == ["resume_webhook"]
+
+
+def test_an_unexpected_failure_becomes_a_message_not_a_server_error(staff_client, caplog):
+    url = reverse("admin:integrations_health_action", args=["patreon", "explode"])
+    response = staff_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "failed unexpectedly (ZeroDivisionError)" in response.content.decode()
+    assert "ZeroDivisionError" in caplog.text  # the developer gets the traceback
+
+
+def test_buttons_only_answer_post(staff_client):
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "retry_failed"])
+    assert staff_client.get(url).status_code == 405
+    assert calls == []
+
+
+def test_an_unknown_action_is_not_found(staff_client):
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "format_disk"])
+    assert staff_client.post(url).status_code == 404
+    url = reverse("admin:integrations_health_action", args=["myspace", "test_connection"])
+    assert staff_client.post(url).status_code == 404
+
+
+def test_buttons_need_a_csrf_token(client, staff_user):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(staff_user)
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "retry_failed"])
+    assert csrf_client.post(url).status_code == 403
+    assert calls == []
+
+
+@pytest.fixture
+def clerk(client, django_user_model):
+    user = django_user_model.objects.create_user("clerk", password="pw-for-tests", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def test_staff_without_the_log_permission_cannot_see_the_page(client, clerk):
+    assert client.get(reverse(PAGE)).status_code == 403
+
+
+def test_an_action_with_its_own_permission_refuses_staff_without_it(client, clerk):
+    clerk.user_permissions.add(Permission.objects.get(codename="view_integrationlog"))
+    assert client.get(reverse(PAGE)).status_code == 200
+    url = reverse("admin:integrations_health_action", args=["facebook", "retry_failed"])
+    assert client.post(url).status_code == 403
+    assert calls == []
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    response = client.get(reverse(PAGE))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_index_links_to_the_page_and_counts_what_needs_attention(staff_client):
+    reported["facebook"].token_ok = False
+    reported["facebook"].problems = ["The Page token has expired."]
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse(PAGE)}"' in html
+    assert "1 needs attention: Facebook" in html
+
+
+def test_the_admin_index_says_all_is_well_when_it_is(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "3 of 3 configured, all working" in html
+
+
+def test_an_action_on_a_service_that_is_not_configured_says_so(staff_client, monkeypatch):
+    provider = StatusProvider(
+        name="Facebook",
+        service="facebook",
+        status=f"{HERE}.fake_facebook_status",
+        actions=(ProviderAction("test_connection", "Test", f"{HERE}.connection_not_configured"),),
+    )
+    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", (provider,))
+    url = reverse("admin:integrations_health_action", args=["facebook", "test_connection"])
+    html = staff_client.post(url, follow=True).content.decode()
+    assert "Facebook: Test: not configured. Set FACEBOOK_PAGE_ACCESS_TOKEN." in html
