@@ -1,8 +1,172 @@
-"""Google Calendar's contribution to the composed event admin (see tdc/admin.py)."""
+"""Google Calendar in the admin: the sync state per calendar on the event list and page, a
+"Sync to Google Calendar now" action, and the entries themselves (read-only)."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from events.models import Event
+from integrations.google_calendar.client import missing_settings
+from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.sync import belongs_on, sync_event
+from integrations.http import NotConfigured
+
+SHORT_NAMES = {CalendarEntry.Calendar.INTERNAL: "Staff", CalendarEntry.Calendar.PUBLIC: "Public"}
+
+
+def calendar_states(event: Event) -> list[tuple[str, str, str]]:
+    """(calendar, state in words, last error) for each calendar the event is or was on.
+
+    Reads the prefetched entries, so the changelist makes no query per row.
+    """
+    entries = {entry.calendar: entry for entry in event.calendar_entries.all()}
+    rows = []
+    for calendar in CalendarEntry.Calendar.values:
+        entry = entries.get(calendar)
+        wanted = belongs_on(event, calendar)
+        if entry is None:
+            if wanted:
+                rows.append((calendar, "waiting", ""))
+            continue
+        if entry.state == CalendarEntry.State.FAILED:
+            rows.append((calendar, "failed", entry.last_error))
+        elif wanted and entry.state == CalendarEntry.State.SYNCED:
+            rows.append((calendar, "synced", ""))
+        elif not wanted and entry.state == CalendarEntry.State.REMOVED:
+            continue  # removed, as it should be
+        else:
+            rows.append((calendar, "waiting", ""))
+    return rows
 
 
 class CalendarEventAdminMixin:
-    integration_actions: list = []
-    integration_list_display: list = []
+    integration_actions = ["sync_to_google_calendar_now"]
+    integration_list_display = ["google_calendar_state"]
     integration_inlines: list = []
-    integration_readonly_fields: list = []
+    integration_readonly_fields = ["google_calendar_details"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("calendar_entries")
+
+    @admin.display(description="Google Calendar")
+    def google_calendar_state(self, event: Event) -> str:
+        if missing_settings():
+            return "not configured"
+        rows = calendar_states(event)
+        if not rows:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<span title="{}">{} {}</span>',
+            ((error, SHORT_NAMES[calendar], state) for calendar, state, error in rows),
+        )
+
+    @admin.display(description="Google Calendar")
+    def google_calendar_details(self, event: Event) -> str:
+        if missing_settings():
+            return "Not configured: set " + ", ".join(missing_settings()) + "."
+        if event.pk is None:
+            return "Synced after saving."
+        entries = list(event.calendar_entries.all())
+        if not entries:
+            return "On no calendar." if not belongs_on(event, "internal") else "Waiting to sync."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            (
+                (
+                    entry.get_calendar_display(),
+                    entry.get_state_display(),
+                    entry.synced_at or "never",
+                    entry.google_event_id,
+                    entry.last_error,
+                )
+                for entry in sorted(entries, key=lambda e: e.calendar)
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Calendar</th><th>State</th><th>Last pushed</th>"
+            "<th>Google id</th><th>Last error</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.action(description="Sync to Google Calendar now")
+    def sync_to_google_calendar_now(self, request, queryset) -> None:
+        synced, failures = 0, []
+        for event_id in queryset.values_list("pk", flat=True):
+            try:
+                # Forced: also repairs an event someone edited by hand on Google.
+                result = sync_event(event_id=event_id, force=True)
+            except NotConfigured as error:
+                self.message_user(request, error.message, messages.WARNING)
+                return
+            if result.failed:
+                failures.extend(f"event {event_id}: {e}" for e in result.errors.values())
+            else:
+                synced += 1
+        if synced:
+            self.message_user(request, f"{synced} event(s) synced to Google Calendar.")
+        for failure in failures[:10]:
+            self.message_user(request, failure, messages.ERROR)
+
+
+@admin.register(CalendarEntry)
+class CalendarEntryAdmin(admin.ModelAdmin):
+    """What we last pushed per event and calendar; changed only by syncing."""
+
+    list_display = [
+        "event_title",
+        "event_link",
+        "calendar",
+        "state",
+        "synced_at",
+        "short_error",
+    ]
+    list_filter = ["state", "calendar"]
+    search_fields = ["event_title", "google_event_id", "last_error"]
+    readonly_fields = [
+        "event_link",
+        "event_title",
+        "calendar",
+        "calendar_id",
+        "google_event_id",
+        "state",
+        "synced_at",
+        "body_hash",
+        "etag",
+        "last_error",
+        "updated_at",
+    ]
+    fields = readonly_fields
+    actions = ["sync_again_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the entry of a deleted event is what lets its removal from Google happen
+
+    @admin.display(description="Event", ordering="event_id")
+    def event_link(self, entry: CalendarEntry) -> str:
+        url = reverse("admin:events_event_change", args=[entry.event_id])
+        return format_html('<a href="{}">#{}</a>', url, entry.event_id)
+
+    @admin.display(description="Last error")
+    def short_error(self, entry: CalendarEntry) -> str:
+        return entry.last_error[:120] + ("…" if len(entry.last_error) > 120 else "")
+
+    @admin.action(description="Sync these events to Google Calendar now")
+    def sync_again_now(self, request, queryset) -> None:
+        event_ids = sorted(set(queryset.values_list("event_id", flat=True)))
+        failed = 0
+        for event_id in event_ids:
+            try:
+                result = sync_event(event_id=event_id, force=True)
+            except NotConfigured as error:
+                self.message_user(request, error.message, messages.WARNING)
+                return
+            failed += result.failed
+        level = messages.ERROR if failed else messages.SUCCESS
+        self.message_user(
+            request, f"{len(event_ids) - failed} synced, {failed} failed.", level=level
+        )

@@ -1,0 +1,333 @@
+"""The only code that talks to Google Calendar (API v3, service-account credentials).
+
+googleapiclient does not go through `integrations.http.send` (it speaks httplib2), so the same
+policy is applied here: typed errors, a bounded retry with backoff that honours Retry-After and
+a log row per attempt. Every call we make is safe to repeat: inserts carry our own event id
+(a repeat answers 409), updates are PUTs and deletes answer 404/410 once done.
+"""
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import google.auth.exceptions
+import google_auth_httplib2
+import httplib2
+import tenacity
+from django.conf import settings
+from google.oauth2 import service_account
+from googleapiclient import discovery
+from googleapiclient.errors import HttpError
+
+from integrations.call_log import record_call
+from integrations.http import (
+    IntegrationError,
+    NotConfigured,
+    PermanentError,
+    TransientError,
+    parse_retry_after,
+)
+from integrations.models import IntegrationLog
+
+SERVICE = "google_calendar"
+# Least privilege: write events, read calendar metadata (for the connection test).
+SCOPES = (
+    "https://www.googleapis.com/auth/calendar.events",
+    "https://www.googleapis.com/auth/calendar.calendars.readonly",
+)
+# 403s that are rate limits, not refusals (Calendar API "Handle API errors" guide).
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
+LIST_PAGE_SIZE = 2500  # the largest page events.list serves
+
+REQUIRED_SETTINGS = (
+    "GOOGLE_CALENDAR_CREDENTIALS_PATH",
+    "GOOGLE_CALENDAR_INTERNAL_ID",
+    "GOOGLE_CALENDAR_PUBLIC_ID",
+)
+
+
+class EventExists(PermanentError):
+    """An insert answered 409: an event with our id is already there (maybe cancelled)."""
+
+
+class EventGone(PermanentError):
+    """The event is not on the calendar (404) or was deleted (410)."""
+
+
+def missing_settings() -> list[str]:
+    return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
+
+
+def service_account_email() -> str:
+    """The e-mail staff share the calendars with, read from the credentials file ("" if none)."""
+    try:
+        info = json.loads(Path(settings.GOOGLE_CALENDAR_CREDENTIALS_PATH).read_text())
+    except (OSError, ValueError):
+        return ""
+    return str(info.get("client_email", "")) if isinstance(info, dict) else ""
+
+
+def build_http() -> httplib2.Http:
+    """The raw transport under the credentials (tests replace it with HttpMockSequence)."""
+    return httplib2.Http(timeout=settings.INTEGRATION_HTTP_TIMEOUT)
+
+
+_credentials_cache: dict[tuple[str, float], service_account.Credentials] = {}
+
+
+def _credentials(path: str) -> service_account.Credentials:
+    """Credentials from the file, reused while the file is unchanged (the token lives on it)."""
+    try:
+        mtime = Path(path).stat().st_mtime
+        key = (path, mtime)
+        if key not in _credentials_cache:
+            _credentials_cache.clear()
+            _credentials_cache[key] = service_account.Credentials.from_service_account_file(
+                path, scopes=list(SCOPES)
+            )
+        return _credentials_cache[key]
+    except (OSError, ValueError, KeyError) as exc:
+        raise PermanentError(
+            f"The Google service-account file {path} cannot be used ({type(exc).__name__}: "
+            f"{exc}). Download a JSON key for the service account and set "
+            "GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
+        ) from exc
+
+
+def forget_credentials() -> None:
+    """Drop cached credentials (and their token): after a key change, or between tests."""
+    _credentials_cache.clear()
+
+
+@dataclass
+class CalendarClient:
+    """A Calendar API v3 service bound to our service account. Build one per task or command."""
+
+    service: Any
+    account_email: str
+
+    @classmethod
+    def from_settings(cls) -> "CalendarClient":
+        missing = missing_settings()
+        if missing:
+            raise NotConfigured(
+                "Google Calendar is not configured: set " + ", ".join(missing) + "."
+            )
+        path = settings.GOOGLE_CALENDAR_CREDENTIALS_PATH
+        credentials = _credentials(path)
+        http = google_auth_httplib2.AuthorizedHttp(credentials, http=build_http())
+        options = {}
+        if settings.GOOGLE_CALENDAR_API_ENDPOINT:
+            options["api_endpoint"] = settings.GOOGLE_CALENDAR_API_ENDPOINT
+        # Static discovery: the API description shipped with googleapiclient, no network.
+        service = discovery.build(
+            "calendar",
+            "v3",
+            http=http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options=options or None,
+        )
+        return cls(service=service, account_email=credentials.service_account_email)
+
+    # --- the calls ---------------------------------------------------------------------------
+
+    def insert_event(self, *, calendar_id: str, body: dict) -> dict:
+        """Create the event with the id in `body`; raises EventExists when it is already there."""
+        request = self.service.events().insert(calendarId=calendar_id, body=body)
+        return self._execute("events.insert", request, calendar_id=calendar_id)
+
+    def update_event(self, *, calendar_id: str, event_id: str, body: dict) -> dict:
+        """Replace the event (a cancelled one comes back when `body` says status=confirmed)."""
+        request = self.service.events().update(calendarId=calendar_id, eventId=event_id, body=body)
+        return self._execute("events.update", request, calendar_id=calendar_id)
+
+    def delete_event(self, *, calendar_id: str, event_id: str) -> bool:
+        """Delete the event. False when it was already gone (404 or 410): nothing to do."""
+        request = self.service.events().delete(calendarId=calendar_id, eventId=event_id)
+        try:
+            self._execute("events.delete", request, calendar_id=calendar_id)
+        except EventGone as gone:
+            if gone.status == 404:
+                # A 404 also answers for a calendar we cannot see: make sure it is the event.
+                self.get_calendar(calendar_id=calendar_id)
+            return False
+        return True
+
+    def get_calendar(self, *, calendar_id: str) -> dict:
+        request = self.service.calendars().get(calendarId=calendar_id)
+        return self._execute("calendars.get", request, calendar_id=calendar_id)
+
+    def list_events(
+        self,
+        *,
+        calendar_id: str,
+        private_properties: dict[str, str],
+        on_page: Callable[[], None] | None = None,
+    ) -> Iterator[dict]:
+        """Every event holding these private properties, deleted (cancelled) ones included."""
+        page_token = None
+        while True:
+            if on_page:
+                on_page()
+            request = self.service.events().list(
+                calendarId=calendar_id,
+                privateExtendedProperty=[f"{k}={v}" for k, v in private_properties.items()],
+                showDeleted=True,
+                maxResults=LIST_PAGE_SIZE,
+                pageToken=page_token,
+            )
+            page = self._execute("events.list", request, calendar_id=calendar_id)
+            yield from page.get("items", [])
+            page_token = page.get("nextPageToken")
+            if not page_token:
+                return
+
+    # --- policy: one attempt, its log row, the retry ---------------------------------------------
+
+    def _execute(self, operation: str, request, *, calendar_id: str) -> dict:
+        attempts = max(1, settings.INTEGRATION_HTTP_ATTEMPTS)
+
+        def once(attempt_number: int) -> dict:
+            started = time.monotonic()
+            status = None
+            error: IntegrationError | None = None
+            result: dict = {}
+            try:
+                result = request.execute(num_retries=0) or {}
+                status = 204 if request.method == "DELETE" else 200
+            except HttpError as exc:
+                status = exc.resp.status
+                error = self._translate_http_error(operation, exc, calendar_id=calendar_id)
+            except google.auth.exceptions.RefreshError as exc:
+                error = self._credentials_refused(exc)
+            except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError) as exc:
+                # Timeouts and refused connections included; every call is safe to repeat.
+                error = TransientError(f"Network error talking to Google: {exc!r}"[:500])
+            last_attempt = attempt_number >= attempts
+            if error is None or isinstance(error, (EventExists, EventGone)):
+                outcome = IntegrationLog.Outcome.OK  # an expected answer, handled by the caller
+            elif error.transient and not last_attempt:
+                outcome = IntegrationLog.Outcome.RETRIED
+            else:
+                outcome = IntegrationLog.Outcome.FAILED
+            record_call(
+                service=SERVICE,
+                operation=operation,
+                method=request.method,
+                target=request.uri,
+                status_code=status,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                outcome=outcome,
+                error=error.message if error and outcome != IntegrationLog.Outcome.OK else "",
+            )
+            if error is not None:
+                raise error
+            return result
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(attempts) | _retry_after_too_long,
+            retry=tenacity.retry_if_exception(lambda e: isinstance(e, TransientError)),
+            wait=_wait_seconds,
+            sleep=lambda seconds: sleep(seconds),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                return once(attempt.retry_state.attempt_number)
+        raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
+
+    def _translate_http_error(
+        self, operation: str, exc: HttpError, *, calendar_id: str
+    ) -> IntegrationError:
+        status = exc.resp.status
+        reasons, message = _error_details(exc)
+        retry_after = parse_retry_after(exc.resp.get("retry-after"))
+        detail = f"HTTP {status} from Google Calendar ({operation}): {message}"
+        if status == 409 and operation == "events.insert":
+            return EventExists(detail, status=status, code=",".join(reasons))
+        if status in (404, 410) and operation == "events.delete":
+            return EventGone(detail, status=status, code=",".join(reasons))
+        if status == 404 and operation == "events.update":
+            return EventGone(detail, status=status, code=",".join(reasons))
+        if status in (408, 429) or status >= 500 or RATE_LIMIT_REASONS & set(reasons):
+            return TransientError(detail, status=status, retry_after=retry_after)
+        who = self.account_email or "the service account"
+        if status == 404:
+            return PermanentError(
+                f"Calendar “{calendar_id}” was not found, or it is not shared with {who}. "
+                f"In Google Calendar open the calendar's settings, “Share with specific people”, "
+                f"and add {who} with “Make changes to events”. ({detail})",
+                status=status,
+            )
+        if status == 403:
+            return PermanentError(
+                f"{who} may not change events on calendar “{calendar_id}”. In the calendar's "
+                f"sharing settings give it “Make changes to events”. ({detail})",
+                status=status,
+                code=",".join(reasons),
+            )
+        if status == 401:
+            return PermanentError(
+                f"Google refused the service-account credentials of {who}. Create a new JSON "
+                "key for it in the Google Cloud console and point "
+                f"GOOGLE_CALENDAR_CREDENTIALS_PATH at it. ({detail})",
+                status=status,
+            )
+        return PermanentError(detail, status=status, code=",".join(reasons))
+
+    def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
+        who = self.account_email or "the service account"
+        if getattr(exc, "retryable", False):
+            return TransientError(f"Google's token service is unavailable: {exc}")
+        return PermanentError(
+            f"Google refused the service-account credentials of {who} ({exc}). The key may "
+            "have been deleted or the account disabled: create a new JSON key in the Google "
+            "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
+        )
+
+
+def _error_details(exc: HttpError) -> tuple[list[str], str]:
+    """Google's error reasons (e.g. rateLimitExceeded) and message from the JSON body."""
+    try:
+        payload = json.loads(exc.content.decode("utf-8") if exc.content else "{}")
+    except (ValueError, UnicodeDecodeError):
+        return [], (exc.content or b"")[:300].decode("utf-8", "replace")
+    error = payload.get("error", {}) if isinstance(payload, dict) else {}
+    if not isinstance(error, dict):
+        return [], str(error)[:300]
+    reasons = [
+        str(item.get("reason", "")) for item in error.get("errors", []) if isinstance(item, dict)
+    ]
+    return [r for r in reasons if r], str(error.get("message", ""))[:300]
+
+
+def _wait_seconds(retry_state: tenacity.RetryCallState) -> float:
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
+    if isinstance(error, IntegrationError) and error.retry_after is not None:
+        return min(error.retry_after, max_wait)
+    base = settings.INTEGRATION_HTTP_BACKOFF
+    backoff = tenacity.wait_exponential_jitter(multiplier=base, max=max_wait, jitter=base)
+    return backoff(retry_state)
+
+
+def _retry_after_too_long(retry_state: tenacity.RetryCallState) -> bool:
+    # Google asking for a longer pause than we wait: stop; the next sync or reconcile repairs.
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
+    return (
+        isinstance(error, IntegrationError)
+        and error.retry_after is not None
+        and max_wait > 0
+        and error.retry_after > max_wait
+    )
+
+
+def sleep(seconds: float) -> None:
+    """The pause between attempts (a module attribute so a test can observe the waits)."""
+    if seconds > 0:
+        time.sleep(seconds)

@@ -1,0 +1,69 @@
+"""Signals only enqueue: a change to an event (or what its calendar entry shows) queues, on
+commit, one sync task per event per transaction, carrying only the event id."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django_q.tasks import async_task
+
+from events.models import Artist, Event, EventArtist, Location
+
+logger = logging.getLogger(__name__)
+
+SYNC_TASK = "integrations.google_calendar.tasks.sync_event"
+
+
+class _QueueSync:
+    """The on-commit callback for one event; recognisable, so a transaction queues it once."""
+
+    def __init__(self, event_id: int):
+        self.event_id = event_id
+
+    def __call__(self) -> None:
+        try:
+            async_task(SYNC_TASK, self.event_id, group="google_calendar")
+        except Exception:
+            # The broker is down: staff's save stands; `sync_calendars` repairs the calendars.
+            logger.exception("Could not queue the calendar sync of event %s", self.event_id)
+
+
+def queue_sync(event_id: int) -> None:
+    """Queue the sync of one event when the current transaction commits (never on rollback)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(item[1], _QueueSync) and item[1].event_id == event_id
+        for item in connection.run_on_commit
+    ):
+        return  # already queued by this transaction
+    transaction.on_commit(_QueueSync(event_id))
+
+
+def _event_changed(sender, instance: Event, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: fixtures are not edits
+    queue_sync(instance.pk)
+
+
+def _line_up_changed(sender, instance: EventArtist, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    queue_sync(instance.event_id)
+
+
+def _shown_details_changed(sender, instance, **kwargs) -> None:
+    """A location or artist renamed: every scheduled event showing it changes text."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    events = instance.events.filter(status=Event.Status.SCHEDULED)
+    for event_id in events.values_list("pk", flat=True):
+        queue_sync(event_id)
+
+
+def connect() -> None:
+    post_save.connect(_event_changed, sender=Event, dispatch_uid="gcal_event_saved")
+    post_delete.connect(_event_changed, sender=Event, dispatch_uid="gcal_event_deleted")
+    post_save.connect(_line_up_changed, sender=EventArtist, dispatch_uid="gcal_lineup_saved")
+    post_delete.connect(_line_up_changed, sender=EventArtist, dispatch_uid="gcal_lineup_deleted")
+    post_save.connect(_shown_details_changed, sender=Location, dispatch_uid="gcal_location")
+    post_save.connect(_shown_details_changed, sender=Artist, dispatch_uid="gcal_artist")

@@ -1,0 +1,136 @@
+"""Google Calendar's health for the admin's integrations page, and its buttons.
+
+`integration_status()` is cheap (a few queries, the credentials file read locally, no call to
+Google); `test_connection()` and `retry_failed()` are explicit actions that do call Google.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.urls import reverse
+
+from integrations.google_calendar.client import CalendarClient, missing_settings
+from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.sync import calendar_ids, sync_event
+from integrations.http import IntegrationError, PermanentError
+from integrations.status import IntegrationStatus
+
+NAME = "Google Calendar"
+SERVICE = "google_calendar"
+
+
+def integration_status() -> IntegrationStatus:
+    missing = missing_settings()
+    status = IntegrationStatus(
+        name=NAME, service=SERVICE, configured=not missing, missing_settings=missing
+    )
+    if missing:
+        status.problems.append(
+            "Not configured: set " + ", ".join(missing) + " (see the README, “Google Calendar”)."
+        )
+    else:
+        account, problem = _credentials_file_summary(settings.GOOGLE_CALENDAR_CREDENTIALS_PATH)
+        if problem:
+            status.problems.append(problem)
+            status.token_ok = False
+        else:
+            status.token = f"Service account {account}"
+        if settings.GOOGLE_CALENDAR_INTERNAL_ID == settings.GOOGLE_CALENDAR_PUBLIC_ID:
+            status.problems.append(
+                "GOOGLE_CALENDAR_INTERNAL_ID and GOOGLE_CALENDAR_PUBLIC_ID name the same "
+                "calendar: staff-only events would be public. Use two calendars."
+            )
+
+    counts = dict(CalendarEntry.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    status.waiting = counts.get(CalendarEntry.State.PENDING, 0)
+    status.failed = counts.get(CalendarEntry.State.FAILED, 0)
+    status.last_success_at = CalendarEntry.objects.aggregate(last=Max("synced_at"))["last"]
+    last_failure = (
+        CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED)
+        .order_by("-updated_at")
+        .only("updated_at", "last_error", "event_title", "calendar")
+        .first()
+    )
+    if last_failure is not None:
+        status.last_error_at = last_failure.updated_at
+        status.last_error = last_failure.last_error
+        # Distinct causes, each already worded with its fix ("share calendar X with …").
+        causes = (
+            CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED)
+            .values_list("last_error")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:3]
+        )
+        for cause, n in causes:
+            status.problems.append(f"{n} event(s) failed to sync: {cause}")
+
+    changelist = reverse("admin:google_calendar_calendarentry_changelist")
+    status.links = [
+        ("Calendar entries", changelist),
+        ("Failed calendar entries", f"{changelist}?state__exact={CalendarEntry.State.FAILED}"),
+    ]
+    return status
+
+
+def _credentials_file_summary(path: str) -> tuple[str, str]:
+    """(service-account e-mail, problem in plain words) from the local file; no network."""
+    try:
+        info = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        return "", f"The credentials file {path} does not exist (GOOGLE_CALENDAR_CREDENTIALS_PATH)."
+    except (OSError, ValueError) as exc:
+        return "", f"The credentials file {path} cannot be read as JSON ({type(exc).__name__})."
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        return "", (
+            f"{path} is not a service-account key. In the Google Cloud console create a key "
+            "(JSON) for a service account and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
+        )
+    if not info.get("client_email") or not info.get("private_key"):
+        return "", f"{path} lacks client_email or private_key: download the key again."
+    return str(info["client_email"]), ""
+
+
+def test_connection() -> str:
+    """Fetch both calendars with our credentials; plain words for staff.
+
+    Raises an IntegrationError (with the fix in its message) when either cannot be reached.
+    """
+    client = CalendarClient.from_settings()
+    lines = []
+    for calendar, calendar_id in calendar_ids().items():
+        label = CalendarEntry.Calendar(calendar).label
+        try:
+            found = client.get_calendar(calendar_id=calendar_id)
+        except IntegrationError as error:
+            raise type(error)(f"{label}: {error.message}", status=error.status) from error
+        lines.append(f"{label} “{found.get('summary', calendar_id)}” is reachable")
+    return (
+        "; ".join(lines)
+        + f" as {client.account_email}. Write access is confirmed by the first sync."
+    )
+
+
+def retry_failed() -> str:
+    """Sync again every event whose entry failed; plain words for staff."""
+    event_ids = sorted(
+        set(
+            CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED).values_list(
+                "event_id", flat=True
+            )
+        )
+    )
+    if not event_ids:
+        return "No failed calendar entries."
+    still_failing = []
+    for event_id in event_ids:
+        result = sync_event(event_id=event_id)
+        if result.failed:
+            still_failing.append(next(iter(result.errors.values())))
+    if still_failing:
+        raise PermanentError(
+            f"{len(event_ids) - len(still_failing)} of {len(event_ids)} event(s) synced; "
+            f"the others still fail: {still_failing[0]}"
+        )
+    return f"{len(event_ids)} event(s) synced."

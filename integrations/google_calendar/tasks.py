@@ -1,0 +1,39 @@
+"""django-q2 tasks: thin wrappers that call the sync services."""
+
+import logging
+
+from integrations.google_calendar import reconcile, sync
+from integrations.google_calendar.client import CalendarClient
+from integrations.http import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+
+class CalendarSyncFailed(Exception):
+    """Raised after the failure is recorded, so the task queue lists the task as failed too."""
+
+
+def sync_event(event_id: int) -> str:
+    """Converge both calendars to one event's current state. Returns what happened."""
+    try:
+        result = sync.sync_event(event_id=event_id)
+    except NotConfigured as skip:
+        logger.info("Calendar sync of event %s skipped: %s", event_id, skip.message)
+        return f"skipped: {skip.message}"
+    if result.failed:
+        raise CalendarSyncFailed(result.summary() + " — " + "; ".join(result.errors.values()))
+    return result.summary()
+
+
+def reconcile_calendars() -> str:
+    """The full repair (as `manage.py sync_calendars`), for a schedule."""
+    try:
+        client = CalendarClient.from_settings()
+    except NotConfigured as skip:
+        return f"skipped: {skip.message}"
+    plan = reconcile.plan_reconcile(client=client)
+    outcome = reconcile.apply_plan(plan=plan, client=client)
+    summary = f"{len(plan.actions)} change(s) planned, {outcome.done} done"
+    if outcome.errors:
+        raise CalendarSyncFailed(summary + "; " + "; ".join(outcome.errors[:5]))
+    return summary
