@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from tdc.api import api
 
@@ -12,6 +12,7 @@ admin.site.index_title = "Events and integrations"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("events/", include("events.urls")),
 ]
 
 if settings.DEBUG:

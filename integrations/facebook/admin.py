@@ -1,8 +1,438 @@
-"""Facebook's contribution to the composed event admin (see tdc/admin.py)."""
+"""Facebook in the admin: the event actions (with their confirmation pages), the post log, the
+templates and the Page token check. `FacebookEventAdminMixin` is composed into the event admin
+by tdc/admin.py.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from events.models import Event
+from events.selectors import events_upcoming
+from integrations.facebook import compose, publish, token_check
+from integrations.facebook.client import advice_for
+from integrations.facebook.forms import PostTemplateForm, placeholder_help
+from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
+from integrations.facebook.preview import announcement_previews, group_url
+
+ANNOUNCE_PERMISSION = "facebook.announce_on_facebook"
+Target = FacebookPost.Target
+Status = FacebookPost.Status
+
+
+def can_announce(request) -> bool:
+    return request.user.is_active and request.user.has_perm(ANNOUNCE_PERMISSION)
+
+
+def _link(url: str, label: str = "") -> str:
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label or url)
+
+
+def _copy_box(text: str, box_id: str) -> str:
+    return format_html(
+        '<textarea id="{}" readonly rows="10" cols="80" class="vLargeTextField">{}</textarea>'
+        '<p><button type="button" class="button" data-copy-from="{}">Copy text</button></p>',
+        box_id,
+        text,
+        box_id,
+    )
+
+
+# --- the event admin's part ---------------------------------------------------------------------
+
+
+class FacebookPostInline(admin.TabularInline):
+    model = FacebookPost
+    fk_name = "event"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["created_at", "target", "status", "created_by", "posted_at", "post_link", "error"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = "Facebook posts"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="On Facebook")
+    def post_link(self, post: FacebookPost) -> str:
+        return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+
+    @admin.display(description="Error")
+    def error(self, post: FacebookPost) -> str:
+        return post.error_summary or "—"
 
 
 class FacebookEventAdminMixin:
-    integration_actions: list = []
-    integration_list_display: list = []
-    integration_inlines: list = []
+    integration_actions = ["announce_on_facebook_page", "prepare_facebook_group_post"]
+    integration_list_display = ["facebook_page_post"]
+    integration_inlines = [FacebookPostInline]
     integration_readonly_fields: list = []
+
+    def has_announce_on_facebook_permission(self, request) -> bool:
+        return can_announce(request)
+
+    def get_queryset(self, request):
+        latest = FacebookPost.objects.filter(event=OuterRef("pk"), target=Target.PAGE).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(facebook_page_status=Subquery(latest.values("status")[:1]))
+        )
+
+    @admin.display(description="Facebook Page")
+    def facebook_page_post(self, event: Event) -> str:
+        status = getattr(event, "facebook_page_status", None)
+        return Status(status).label if status else "—"
+
+    @admin.action(description="Announce on Facebook Page", permissions=["announce_on_facebook"])
+    def announce_on_facebook_page(self, request, queryset):
+        return _confirm_or_perform(self, request, queryset, target=Target.PAGE)
+
+    @admin.action(description="Prepare Facebook Group post", permissions=["announce_on_facebook"])
+    def prepare_facebook_group_post(self, request, queryset):
+        return _confirm_or_perform(self, request, queryset, target=Target.GROUP)
+
+
+ACTION_NAMES = {
+    Target.PAGE: "announce_on_facebook_page",
+    Target.GROUP: "prepare_facebook_group_post",
+}
+
+
+def _confirm_or_perform(modeladmin, request, queryset, *, target: str):
+    """Like Django's delete confirmation: show what goes out; a POST with confirm=yes does it."""
+    if request.POST.get("confirm") == "yes":
+        return _perform(modeladmin, request, queryset, target=target)
+    previews = announcement_previews(events=queryset, target=target)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Announce on the Facebook Page?"
+        if target == Target.PAGE
+        else "Prepare Facebook Group posts?",
+        "opts": modeladmin.model._meta,
+        "previews": previews,
+        "target": target,
+        "is_page": target == Target.PAGE,
+        "action_name": ACTION_NAMES[target],
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "can_confirm": any(not preview.refusal for preview in previews),
+        "group_url": group_url(),
+    }
+    return TemplateResponse(request, "facebook/confirm_announcement.html", context)
+
+
+def _perform(modeladmin, request, queryset, *, target: str):
+    event_ids = list(queryset.values_list("pk", flat=True))
+    reposts = {int(v) for v in request.POST.getlist("repost") if v.isdigit()}
+    keys = {pk: request.POST.get(f"request_key_{pk}", "") for pk in event_ids}
+    service = publish.page_posts_queue if target == Target.PAGE else publish.group_posts_prepare
+    outcome = service(event_ids=event_ids, user=request.user, reposts=reposts, request_keys=keys)
+    for event, reason in outcome.skipped:
+        modeladmin.message_user(request, f"Not done for “{event}”: {reason}", messages.WARNING)
+    if not outcome.created:
+        return None
+    if target == Target.PAGE:
+        modeladmin.message_user(
+            request,
+            f"{len(outcome.created)} post(s) queued for the Facebook Page. Their outcome "
+            "shows here as they go out.",
+            messages.SUCCESS,
+        )
+        ids = ",".join(str(post.pk) for post in outcome.created)
+        return HttpResponseRedirect(
+            f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}"
+        )
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Group posts to paste",
+        "opts": FacebookPost._meta,
+        "posts": outcome.created,
+        "group_url": group_url(),
+    }
+    return TemplateResponse(request, "facebook/group_prepared.html", context)
+
+
+# --- the post log --------------------------------------------------------------------------------
+
+
+@admin.register(FacebookPost)
+class FacebookPostAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "event_title",
+        "target",
+        "status",
+        "with_photo",
+        "created_by",
+        "posted_at",
+        "post_link",
+        "error_summary",
+    ]
+    list_filter = ["status", "target", "with_photo", "created_at"]
+    search_fields = ["event_title", "message", "remote_id", "fbtrace_id"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+    actions = ["mark_posted_by_hand", "mark_found_on_page", "mark_not_on_page"]
+    change_list_template = "facebook/post_change_list.html"
+
+    class Media:
+        js = ["facebook/copy.js"]
+
+    fieldsets = [
+        (None, {"fields": ["event_link", "target", "status", "with_photo", "link"]}),
+        ("Text", {"fields": ["message_box"]}),
+        (
+            "Outcome",
+            {
+                "fields": [
+                    "created_by",
+                    "created_at",
+                    "posted_at",
+                    "remote_id",
+                    "post_link",
+                    "attempts",
+                    "next_attempt_at",
+                ]
+            },
+        ),
+        (
+            "Error (as Facebook reported it)",
+            {"fields": ["error_code", "error_subcode", "error_message", "fbtrace_id", "advice"]},
+        ),
+        ("By hand", {"fields": ["by_hand"]}),
+    ]
+    readonly_fields = [
+        "event_link",
+        "message_box",
+        "post_link",
+        "advice",
+        "by_hand",
+        "created_at",
+        "posted_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a log: read-only; its state changes through the actions below
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_announce_on_facebook_permission(self, request) -> bool:
+        return can_announce(request)
+
+    @admin.display(description="On Facebook")
+    def post_link(self, post: FacebookPost) -> str:
+        return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+
+    @admin.display(description="Event")
+    def event_link(self, post: FacebookPost) -> str:
+        if post.event_id is None:
+            return f"{post.event_title} (deleted)"
+        url = reverse("admin:events_event_change", args=[post.event_id])
+        return format_html('<a href="{}">{}</a>', url, post.event_title)
+
+    @admin.display(description="Text")
+    def message_box(self, post: FacebookPost) -> str:
+        return _copy_box(post.message, f"facebook-post-{post.pk}")
+
+    @admin.display(description="What to do")
+    def advice(self, post: FacebookPost) -> str:
+        return advice_for(post.error_code, post.error_subcode) or "—"
+
+    @admin.display(description="Group post")
+    def by_hand(self, post: FacebookPost) -> str:
+        if post.target != Target.GROUP:
+            return "—"
+        if post.status != Status.PREPARED:
+            return post.get_status_display()
+        url = reverse("admin:facebook_facebookpost_posted_by_hand", args=[post.pk])
+        return format_html('<a class="button" href="{}">Mark as posted by hand…</a>', url)
+
+    @admin.action(
+        description="Mark prepared Group posts as posted by hand",
+        permissions=["announce_on_facebook"],
+    )
+    def mark_posted_by_hand(self, request, queryset):
+        done = sum(
+            publish.post_mark_posted_by_hand(post_id=pk)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self._report(request, done, queryset.count(), "marked as posted by hand", "prepared Group")
+
+    @admin.action(
+        description="Checked: these posts ARE on the Page", permissions=["announce_on_facebook"]
+    )
+    def mark_found_on_page(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=True) for pk in pks)
+        self._report(request, done, len(pks), "marked as posted", "needing checking")
+
+    @admin.action(
+        description="Checked: these posts are NOT on the Page", permissions=["announce_on_facebook"]
+    )
+    def mark_not_on_page(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=False) for pk in pks)
+        self._report(request, done, len(pks), "marked as not posted", "needing checking")
+
+    def _report(self, request, done: int, selected: int, what: str, kind: str) -> None:
+        if done:
+            self.message_user(request, f"{done} post(s) {what}.", messages.SUCCESS)
+        if done < selected:
+            self.message_user(
+                request,
+                f"{selected - done} post(s) left unchanged: only {kind} posts can be.",
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.posted_by_hand_view)
+        return [
+            path("<int:pk>/posted-by-hand/", view, name="facebook_facebookpost_posted_by_hand"),
+            *super().get_urls(),
+        ]
+
+    def posted_by_hand_view(self, request, pk: int):
+        if not can_announce(request):
+            raise PermissionDenied
+        post = get_object_or_404(FacebookPost, pk=pk, target=Target.GROUP)
+        change_url = reverse("admin:facebook_facebookpost_change", args=[post.pk])
+        if request.method == "POST":
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                back = change_url
+            permalink = request.POST.get("permalink", "").strip()
+            if permalink:
+                try:
+                    URLValidator(schemes=["https"])(permalink)
+                except ValidationError:
+                    self.message_user(
+                        request,
+                        "That link is not a https:// address; nothing was changed.",
+                        messages.ERROR,
+                    )
+                    return HttpResponseRedirect(back)
+            if publish.post_mark_posted_by_hand(post_id=post.pk, permalink=permalink):
+                self.message_user(request, f"“{post.event_title}” marked as posted by hand.")
+            else:
+                self.message_user(
+                    request,
+                    f"“{post.event_title}” is not a prepared Group post; nothing was changed.",
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Mark the Group post as posted by hand?",
+            "opts": self.model._meta,
+            "posts": [post],
+            "group_url": group_url(),
+        }
+        return TemplateResponse(request, "facebook/group_prepared.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "last_token_check": TokenCheck.objects.first(),
+            "can_check_token": can_announce(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+@admin.register(PostTemplate)
+class PostTemplateAdmin(admin.ModelAdmin):
+    form = PostTemplateForm
+    list_display = ["event_type", "first_line", "updated_at", "updated_by"]
+    readonly_fields = ["placeholders", "example"]
+    fields = ["event_type", "text", "placeholders", "example"]
+
+    @admin.display(description="First line")
+    def first_line(self, template: PostTemplate) -> str:
+        return template.text.strip().splitlines()[0] if template.text.strip() else "—"
+
+    @admin.display(description="Placeholders")
+    def placeholders(self, template: PostTemplate | None = None) -> str:
+        return format_html("<ul>{}</ul>", placeholder_help())
+
+    @admin.display(description="As it would read for the next event")
+    def example(self, template: PostTemplate) -> str:
+        if template is None or not template.pk:
+            return "Save the template to see it filled in."
+        upcoming = events_upcoming(now=timezone.now(), limit=50)
+        matching = [e for e in upcoming if e.event_type == template.event_type]
+        event = (matching or upcoming or [None])[0]
+        if event is None:
+            return "No upcoming public event to show it with."
+        try:
+            return format_html("<pre>{}</pre>", compose.render(template.text, event))
+        except ValueError as exc:
+            return str(exc)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --- the Page token check ------------------------------------------------------------------------
+
+
+@admin.register(TokenCheck)
+class TokenCheckAdmin(admin.ModelAdmin):
+    list_display = ["checked_at", "ok", "method", "expires_at", "summary", "checked_by"]
+    list_filter = ["ok", "method"]
+    change_list_template = "facebook/token_check_change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.run_view)
+        return [path("run/", view, name="facebook_tokencheck_run"), *super().get_urls()]
+
+    def run_view(self, request):
+        """GET: the last result and a button; POST: ask Facebook now and store the answer."""
+        if not can_announce(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            check = token_check.page_token_check(user=request.user)
+            level = messages.SUCCESS if check.ok else messages.ERROR
+            self.message_user(request, check.summary, level)
+            return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Check the Facebook Page token",
+            "opts": self.model._meta,
+            "last_check": TokenCheck.objects.select_related("checked_by").first(),
+        }
+        return TemplateResponse(request, "facebook/token_check.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_check_token": can_announce(request)}
+        return super().changelist_view(request, extra_context)

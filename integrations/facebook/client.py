@@ -1,0 +1,297 @@
+"""The only code that talks to the Facebook Graph API (over `integrations.http`).
+
+It builds requests (version in the URL, the Page token, `appsecret_proof` when the app secret
+is set) and translates Graph's error object - code, error_subcode, message, fbtrace_id - into
+our typed errors, following Meta's "Handling Errors" guide.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+from django.conf import settings
+
+from integrations import http
+from integrations.http import IntegrationError, NotConfigured, PermanentError, TransientError
+
+SERVICE = "facebook"
+
+TOKEN_CODES = frozenset({102, 190})
+PERMISSION_CODES = frozenset({3, 10, *range(200, 300)})
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, 80001})
+SERVER_TROUBLE_CODES = frozenset({1, 2})
+DUPLICATE_POST_CODE = 506
+POLICY_BLOCK_CODE = 368
+LINK_SCRAPE_CODE = 1609005
+
+
+class DuplicatePost(PermanentError):
+    """Graph refused the post as a duplicate of one already on the Page (code 506)."""
+
+
+def advice_for(code: int | None, subcode: int | None = None) -> str:
+    """What staff should do about a Graph error code, in one sentence."""
+    if code in TOKEN_CODES:
+        if subcode == 463:
+            return "The Page token has expired: renew the Page token (FACEBOOK_PAGE_ACCESS_TOKEN)."
+        if subcode == 460:
+            return (
+                "The token was invalidated by a password change: renew the Page token "
+                "(FACEBOOK_PAGE_ACCESS_TOKEN)."
+            )
+        return (
+            "The Page token is invalid or was revoked: renew the Page token "
+            "(FACEBOOK_PAGE_ACCESS_TOKEN) and run the token check."
+        )
+    if code in PERMISSION_CODES:
+        return (
+            "The token lacks a permission: renew the Page token with pages_manage_posts and "
+            "pages_read_engagement, from an account that can create content on the Page."
+        )
+    if code in RATE_LIMIT_CODES:
+        return "Facebook is rate limiting us; the post is tried again later."
+    if code in SERVER_TROUBLE_CODES:
+        return "A temporary problem at Facebook; the post is tried again later."
+    if code == DUPLICATE_POST_CODE:
+        return "The same text is already on the Page, so it counts as posted."
+    if code == POLICY_BLOCK_CODE:
+        return (
+            "Facebook has temporarily blocked posting for a policy reason: check the Page's "
+            "notifications and Support Inbox, wait, and then announce again."
+        )
+    if code == LINK_SCRAPE_CODE:
+        return "Facebook could not read the event's page: check that SITE_URL is public."
+    if code == 100:
+        return "Facebook refused a parameter: check FACEBOOK_PAGE_ID and the post's text."
+    return ""
+
+
+def _retry_after_from_usage(response: requests.Response) -> float | None:
+    """Seconds until a throttled Page may call again, from Graph's usage headers."""
+    header = response.headers.get("X-Business-Use-Case-Usage")
+    if not header:
+        return http.parse_retry_after(response.headers.get("Retry-After"))
+    try:
+        usage = json.loads(header)
+        minutes = max(
+            int(entry.get("estimated_time_to_regain_access") or 0)
+            for entries in usage.values()
+            for entry in entries
+        )
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return minutes * 60.0 if minutes > 0 else None
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def classify(response: requests.Response) -> IntegrationError | None:
+    """Graph's answer as one of our error types (None for success)."""
+    if 200 <= response.status_code < 300:
+        return None
+    try:
+        error = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    if not isinstance(error, dict) or "code" not in error:
+        return http.default_classify(response)
+
+    code = _as_int(error.get("code"))
+    subcode = _as_int(error.get("error_subcode"))
+    text = str(error.get("message") or "")[:1000]
+    trace_id = str(error.get("fbtrace_id") or "")
+    fields = {
+        "status": response.status_code,
+        "code": code,
+        "subcode": subcode,
+        "trace_id": trace_id,
+        "payload": error,
+    }
+    message = f"Graph API error {code}" + (f"/{subcode}" if subcode else "") + f": {text}"
+
+    if code == DUPLICATE_POST_CODE:
+        return DuplicatePost(message, **fields)
+    if code in RATE_LIMIT_CODES:
+        return TransientError(message, retry_after=_retry_after_from_usage(response), **fields)
+    if code in SERVER_TROUBLE_CODES:
+        return TransientError(message, **fields)
+    if code in TOKEN_CODES or code in PERMISSION_CODES or code == POLICY_BLOCK_CODE:
+        return PermanentError(message, **fields)
+    if error.get("is_transient") is True or response.status_code >= 500:
+        return TransientError(message, **fields)
+    return PermanentError(message, **fields)
+
+
+def appsecret_proof(access_token: str, app_secret: str) -> str:
+    """HMAC-SHA256 of the access token keyed by the app secret (Graph's "Securing Requests")."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
+
+
+def _page_credentials() -> tuple[str, str]:
+    missing = [
+        name
+        for name in ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+        if not getattr(settings, name)
+    ]
+    if missing:
+        raise NotConfigured(f"Facebook is not configured: set {', '.join(missing)}.")
+    return settings.FACEBOOK_PAGE_ID, settings.FACEBOOK_PAGE_ACCESS_TOKEN
+
+
+def graph_url(path: str) -> str:
+    return f"{settings.FACEBOOK_GRAPH_URL}/{settings.FACEBOOK_GRAPH_VERSION}/{path.lstrip('/')}"
+
+
+def _auth_params(access_token: str) -> dict[str, str]:
+    params = {"access_token": access_token}
+    if settings.FACEBOOK_APP_SECRET:
+        params["appsecret_proof"] = appsecret_proof(access_token, settings.FACEBOOK_APP_SECRET)
+    return params
+
+
+def _secrets(*extra: str) -> tuple[str, ...]:
+    return (settings.FACEBOOK_PAGE_ACCESS_TOKEN, settings.FACEBOOK_APP_SECRET, *extra)
+
+
+def _call(
+    operation: str, method: str, path: str, *, access_token: str, **kwargs
+) -> requests.Response:
+    auth = _auth_params(access_token)
+    # POSTs carry the token in the form body, GETs in the query (redacted in the call log).
+    if method == "POST":
+        kwargs["data"] = {**kwargs.get("data", {}), **auth}
+    else:
+        kwargs["params"] = {**kwargs.get("params", {}), **auth}
+    return http.send(
+        service=SERVICE,
+        operation=operation,
+        method=method,
+        url=graph_url(path),
+        classify=classify,
+        secrets=_secrets(access_token),
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    post_id: str
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise PermanentError(f"Graph answered with something that is not JSON: {exc}") from exc
+    return body if isinstance(body, dict) else {}
+
+
+def publish_link_post(*, message: str, link: str) -> PublishedPost:
+    """POST /{page-id}/feed with the text and the link whose preview Facebook shows."""
+    page_id, token = _page_credentials()
+    data = {"message": message}
+    if link:
+        data["link"] = link
+    body = _json(_call("page.feed", "POST", f"{page_id}/feed", access_token=token, data=data))
+    if not body.get("id"):
+        raise PermanentError(f"Graph accepted the post but sent no id: {body}")
+    return PublishedPost(post_id=str(body["id"]))
+
+
+def publish_photo_post(
+    *, caption: str, image: bytes, filename: str, content_type: str
+) -> PublishedPost:
+    """POST /{page-id}/photos uploading the poster (`source`) with the text as its caption."""
+    page_id, token = _page_credentials()
+    response = _call(
+        "page.photos",
+        "POST",
+        f"{page_id}/photos",
+        access_token=token,
+        data={"caption": caption},
+        files={"source": (filename, image, content_type)},
+    )
+    body = _json(response)
+    # The photo has its own id; the Page post that shows it is `post_id`.
+    post_id = body.get("post_id") or body.get("id")
+    if not post_id:
+        raise PermanentError(f"Graph accepted the photo but sent no id: {body}")
+    return PublishedPost(post_id=str(post_id))
+
+
+def fetch_permalink(post_id: str) -> str:
+    """The post's public address (GET /{post-id}?fields=permalink_url)."""
+    _page_id, token = _page_credentials()
+    response = _call(
+        "post.permalink",
+        "GET",
+        post_id,
+        access_token=token,
+        params={"fields": "permalink_url"},
+    )
+    return str(_json(response).get("permalink_url") or "")
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    method: str  # "debug_token" or "page lookup"
+    is_valid: bool
+    expires_at: datetime | None = None  # None: does not expire (or unknown with page lookup)
+    data_access_expires_at: datetime | None = None
+    scopes: tuple[str, ...] = ()
+    token_type: str = ""
+    profile_id: str = ""  # the Page a Page token belongs to
+    error: str = ""
+
+
+def _timestamp(value) -> datetime | None:
+    seconds = _as_int(value)
+    return datetime.fromtimestamp(seconds, tz=UTC) if seconds else None
+
+
+def inspect_page_token() -> TokenInfo:
+    """What Facebook says about the Page token.
+
+    With the app id and secret: GET /debug_token (validity, expiry, scopes), authorised by the
+    app access token. Without them: GET /{page-id}?fields=id,name with the Page token, which
+    proves the token works but cannot tell when it expires.
+    """
+    page_id, token = _page_credentials()
+    if settings.FACEBOOK_APP_ID and settings.FACEBOOK_APP_SECRET:
+        app_token = f"{settings.FACEBOOK_APP_ID}|{settings.FACEBOOK_APP_SECRET}"
+        response = _call(
+            "token.debug",
+            "GET",
+            "debug_token",
+            access_token=app_token,
+            params={"input_token": token},
+        )
+        data = _json(response).get("data") or {}
+        error = data.get("error") or {}
+        return TokenInfo(
+            method="debug_token",
+            is_valid=bool(data.get("is_valid")),
+            expires_at=_timestamp(data.get("expires_at")),
+            data_access_expires_at=_timestamp(data.get("data_access_expires_at")),
+            scopes=tuple(str(scope) for scope in data.get("scopes") or ()),
+            token_type=str(data.get("type") or ""),
+            profile_id=str(data.get("profile_id") or ""),
+            error=str(error.get("message") or "") if isinstance(error, dict) else "",
+        )
+    try:
+        body = _json(
+            _call("token.page", "GET", page_id, access_token=token, params={"fields": "id,name"})
+        )
+    except PermanentError as exc:
+        if exc.code in TOKEN_CODES:
+            return TokenInfo(method="page lookup", is_valid=False, error=exc.message)
+        raise
+    return TokenInfo(method="page lookup", is_valid=True, profile_id=str(body.get("id") or ""))

@@ -1,0 +1,118 @@
+"""Turning an event and its type's template into the exact text of an announcement.
+
+Times are shown in SLT (America/Los_Angeles, the Second Life clock), whatever the server's
+zone; the venue's own time is available too, with its zone's abbreviation.
+"""
+
+import string
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, translation
+
+from events.models import Event
+from integrations.facebook.models import DEFAULT_TEMPLATE_KEY, PostTemplate
+
+VENUE_NAME = "The Dreamer's Cave"
+
+# Every placeholder a template may use, with what staff see in the admin's help list.
+PLACEHOLDERS: dict[str, str] = {
+    "title": "title in English",
+    "title_it": "title in Italian (English when there is none)",
+    "description": "description in English",
+    "description_it": "description in Italian (English when there is none)",
+    "artists": "artists in billing order, or TBA",
+    "type": "event type, e.g. Live singer",
+    "date": "day in SLT, in English: Saturday, December 5, 2026",
+    "date_it": "day in SLT, in Italian: sabato 5 dicembre 2026",
+    "time": "start in SLT, 24-hour: 12:00",
+    "time_12h": "start in SLT, 12-hour: 12:00 PM",
+    "end_time": "end in SLT, 24-hour: 13:30",
+    "venue_time": "start in the venue's zone with its abbreviation: 21:00 CET",
+    "location": f"location name ({VENUE_NAME} when none)",
+    "slurl": "Second Life map link to the location",
+    "url": "the event's public page",
+}
+
+
+def template_errors(text: str) -> list[str]:
+    """Problems that make `text` unusable as a template, in words staff can act on."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        return [
+            f"The braces do not match ({exc}). Placeholders look like {{title}}; "
+            "to show a literal brace write {{ or }}."
+        ]
+    errors = []
+    for _literal, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field == "" or field.isdigit():
+            errors.append("An empty or numbered placeholder like {} or {0} is not allowed.")
+        elif field not in PLACEHOLDERS:
+            errors.append(f"Unknown placeholder {{{field}}}. Known: {known_placeholders()}.")
+        elif spec or conversion:
+            errors.append(f"Write {{{field}}} without a format or conversion after the name.")
+    return list(dict.fromkeys(errors))
+
+
+def known_placeholders() -> str:
+    return ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+
+
+def slt() -> ZoneInfo:
+    return ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
+
+
+def public_event_url(event: Event) -> str:
+    return settings.SITE_URL + reverse("events:public", args=[event.pk])
+
+
+def _date_in(value, language: str, fmt: str) -> str:
+    with translation.override(language):
+        return formats.date_format(value, fmt)
+
+
+def placeholder_values(event: Event) -> dict[str, str]:
+    start = event.start_time.astimezone(slt())
+    end = event.end_time.astimezone(slt())
+    venue = event.start_time.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return {
+        "title": event.title,
+        "title_it": event.title_in("it"),
+        "description": event.description,
+        "description_it": event.description_in("it"),
+        "artists": event.artist_names or "TBA",
+        "type": event.get_event_type_display(),
+        "date": _date_in(start, "en", "l, F j, Y"),
+        "date_it": _date_in(start, "it", "l j F Y"),
+        "time": start.strftime("%H:%M"),
+        "time_12h": start.strftime("%I:%M %p").lstrip("0"),
+        "end_time": end.strftime("%H:%M"),
+        "venue_time": f"{venue:%H:%M} {venue.tzname()}",
+        "location": event.location.name if event.location else VENUE_NAME,
+        "slurl": event.location.slurl if event.location else "",
+        "url": public_event_url(event),
+    }
+
+
+def render(text: str, event: Event) -> str:
+    """The template filled in for `event`. Raises ValueError for a template that is not valid."""
+    errors = template_errors(text)
+    if errors:
+        raise ValueError(" ".join(errors))
+    return text.format_map(placeholder_values(event)).strip()
+
+
+def template_for(event: Event, *, templates: dict[str, PostTemplate] | None = None):
+    """The template for the event's type, else the default one, else None."""
+    if templates is None:
+        templates = {
+            t.event_type: t
+            for t in PostTemplate.objects.filter(
+                event_type__in=[event.event_type, DEFAULT_TEMPLATE_KEY]
+            )
+        }
+    return templates.get(event.event_type) or templates.get(DEFAULT_TEMPLATE_KEY)

@@ -1,0 +1,155 @@
+"""What an announcement would send, and why staff should think twice: read-only, no API call."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import formats, timezone
+
+from events.models import Event, EventArtist
+from integrations.facebook import compose
+from integrations.facebook.models import FacebookPost, PostTemplate
+
+# Page photos should stay under 4 MB (Graph API, Page photos reference).
+PHOTO_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class AnnouncementPreview:
+    event: Event
+    target: str
+    message: str = ""
+    link: str = ""
+    with_photo: bool = False
+    refusal: str = ""  # non-empty: this event cannot be announced, and why
+    warnings: list[str] = field(default_factory=list)
+    already_on_target: list[FacebookPost] = field(default_factory=list)
+    request_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def needs_repost_tick(self) -> bool:
+        return bool(self.already_on_target) and not self.refusal
+
+
+def page_missing_settings() -> list[str]:
+    return [
+        name
+        for name in ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+        if not getattr(settings, name)
+    ]
+
+
+def group_url() -> str:
+    group_id = settings.FACEBOOK_GROUP_ID
+    return f"https://www.facebook.com/groups/{group_id}/" if group_id else ""
+
+
+def _refusal(event: Event) -> str:
+    if event.status == Event.Status.DRAFT:
+        return "It is a draft: schedule it first."
+    if event.status == Event.Status.CANCELLED:
+        return "It is cancelled."
+    if event.audience != Event.Audience.PUBLIC:
+        return "It is for staff only."
+    return ""
+
+
+def _when(post: FacebookPost) -> str:
+    moment = post.posted_at or post.created_at
+    local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    return formats.date_format(local, "D j M Y, H:i")
+
+
+def describe_existing(post: FacebookPost) -> str:
+    who = post.created_by.get_username() if post.created_by else "someone"
+    status = post.get_status_display().lower()
+    text = f"Already {status} on {_when(post)} by {who}"
+    if post.permalink:
+        text += f" ({post.permalink})"
+    return text + "."
+
+
+def _poster_size(event: Event) -> int | None:
+    try:
+        return event.poster.size
+    except (OSError, ValueError):
+        return None
+
+
+def announcement_previews(
+    *, events: Iterable[Event], target: str, now: datetime | None = None
+) -> list[AnnouncementPreview]:
+    """One preview per event: the exact text and link, the photo, warnings and refusals.
+
+    A fixed number of queries: the events with their artists, the templates, the past posts.
+    """
+    now = now or timezone.now()
+    event_ids = [event.pk for event in events]
+    events = list(
+        Event.objects.filter(pk__in=event_ids)
+        .select_related("location")
+        .prefetch_related(
+            Prefetch("artist_links", queryset=EventArtist.objects.select_related("artist"))
+        )
+        .order_by("start_time", "pk")
+    )
+    templates = {t.event_type: t for t in PostTemplate.objects.all()}
+    posts_by_event: dict[int, list[FacebookPost]] = defaultdict(list)
+    for post in FacebookPost.objects.filter(event_id__in=event_ids, target=target).select_related(
+        "created_by"
+    ):
+        posts_by_event[post.event_id].append(post)
+
+    page_missing = page_missing_settings() if target == FacebookPost.Target.PAGE else []
+    previews = []
+    for event in events:
+        preview = AnnouncementPreview(event=event, target=target)
+        previews.append(preview)
+        preview.refusal = _refusal(event)
+        if page_missing:
+            preview.refusal = preview.refusal or (
+                f"The Facebook Page is not configured: set {', '.join(page_missing)}."
+            )
+        template = compose.template_for(event, templates=templates)
+        if template is None:
+            preview.refusal = preview.refusal or (
+                f"There is no post template for “{event.get_event_type_display()}” and no "
+                "default template: add one under Facebook post templates."
+            )
+        else:
+            try:
+                preview.message = compose.render(template.text, event)
+            except ValueError as exc:
+                preview.refusal = preview.refusal or f"The post template is broken: {exc}"
+        preview.link = compose.public_event_url(event)
+
+        if target == FacebookPost.Target.PAGE and event.poster:
+            size = _poster_size(event)
+            if size is None:
+                preview.warnings.append("The poster file cannot be read: posted as a link.")
+            elif size > PHOTO_MAX_BYTES:
+                preview.warnings.append("The poster is larger than 4 MB: posted as a link.")
+            else:
+                preview.with_photo = True
+
+        if event.end_time <= now:
+            preview.warnings.append("This event is over.")
+        elif event.start_time <= now:
+            preview.warnings.append("This event has already started.")
+
+        for post in posts_by_event.get(event.pk, []):
+            if post.status in FacebookPost.ON_TARGET:
+                preview.already_on_target.append(post)
+                preview.warnings.append(describe_existing(post))
+            elif post.status == FacebookPost.Status.FAILED:
+                preview.warnings.append(
+                    f"An earlier attempt on {_when(post)} failed: {post.error_summary}"
+                )
+        if target == FacebookPost.Target.GROUP and not settings.FACEBOOK_GROUP_ID:
+            preview.warnings.append("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
+    return previews

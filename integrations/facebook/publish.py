@@ -1,0 +1,273 @@
+"""Writes: queueing Page posts staff confirmed, publishing them, preparing Group posts.
+
+A Page post is published at most once: the task moves it queued -> sending -> outcome under a
+row lock, a run that finds it still "sending" (a crash mid-call) marks it for checking, and a
+POST whose answer was lost is never repeated (integrations.http raises OutcomeUnknown).
+"""
+
+import mimetypes
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.models import Event
+from integrations.facebook import client, queue
+from integrations.facebook.models import FacebookPost
+from integrations.facebook.preview import announcement_previews
+from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, TransientError
+
+# Publishing runs per post, and the pause before each retry after a transient failure.
+MAX_PUBLISH_RUNS = 4
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+
+
+@dataclass
+class ConfirmOutcome:
+    created: list[FacebookPost] = field(default_factory=list)
+    skipped: list[tuple[Event, str]] = field(default_factory=list)
+
+
+def _parse_key(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _create_posts(
+    *,
+    event_ids: list[int],
+    target: str,
+    status: str,
+    user,
+    reposts: set[int],
+    request_keys: dict[int, str],
+) -> ConfirmOutcome:
+    """Record one post per event that may go out; everything is re-checked here, not trusted."""
+    outcome = ConfirmOutcome()
+    # Lock the events so two staff confirming at once cannot both post the same one.
+    locked = list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
+    for preview in announcement_previews(events=locked, target=target):
+        event = preview.event
+        if preview.refusal:
+            outcome.skipped.append((event, preview.refusal))
+            continue
+        if preview.already_on_target and event.pk not in reposts:
+            outcome.skipped.append(
+                (event, "It is already there; tick “post again” to post it once more.")
+            )
+            continue
+        key = _parse_key(request_keys.get(event.pk))
+        if key is None:
+            outcome.skipped.append((event, "The confirmation form was incomplete; try again."))
+            continue
+        try:
+            with transaction.atomic():
+                post = FacebookPost.objects.create(
+                    event=event,
+                    event_title=event.title,
+                    target=target,
+                    message=preview.message,
+                    link=preview.link,
+                    with_photo=preview.with_photo,
+                    status=status,
+                    created_by=user,
+                    request_key=key,
+                )
+        except IntegrityError:
+            outcome.skipped.append((event, "This confirmation was already submitted."))
+            continue
+        outcome.created.append(post)
+    return outcome
+
+
+@transaction.atomic
+def page_posts_queue(
+    *, event_ids: list[int], user, reposts: set[int], request_keys: dict[int, str]
+) -> ConfirmOutcome:
+    """Queue the confirmed Page posts; the worker publishes them once this commits."""
+    outcome = _create_posts(
+        event_ids=event_ids,
+        target=FacebookPost.Target.PAGE,
+        status=FacebookPost.Status.QUEUED,
+        user=user,
+        reposts=reposts,
+        request_keys=request_keys,
+    )
+    for post in outcome.created:
+        transaction.on_commit(lambda pk=post.pk: queue.enqueue_page_post(pk))
+    return outcome
+
+
+@transaction.atomic
+def group_posts_prepare(
+    *, event_ids: list[int], user, reposts: set[int], request_keys: dict[int, str]
+) -> ConfirmOutcome:
+    """Record Group posts as prepared: the Graph API cannot publish to Groups since 2024-04-22."""
+    return _create_posts(
+        event_ids=event_ids,
+        target=FacebookPost.Target.GROUP,
+        status=FacebookPost.Status.PREPARED,
+        user=user,
+        reposts=reposts,
+        request_keys=request_keys,
+    )
+
+
+def _poster_upload(event: Event | None) -> tuple[bytes, str, str]:
+    if event is None or not event.poster:
+        raise FileNotFoundError("the event or its poster is gone")
+    with event.poster.open("rb") as poster:
+        image = poster.read()
+    filename = PurePath(event.poster.name).name
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return image, filename, content_type
+
+
+def _send(post: FacebookPost) -> client.PublishedPost:
+    if post.with_photo:
+        image, filename, content_type = _poster_upload(post.event)
+        return client.publish_photo_post(
+            caption=post.message, image=image, filename=filename, content_type=content_type
+        )
+    return client.publish_link_post(message=post.message, link=post.link)
+
+
+def _record_error(post: FacebookPost, error: IntegrationError, advice: str = "") -> None:
+    post.error_code = error.code if isinstance(error.code, int) else None
+    post.error_subcode = error.subcode if isinstance(error.subcode, int) else None
+    post.fbtrace_id = error.trace_id or ""
+    advice = advice or client.advice_for(post.error_code, post.error_subcode)
+    post.error_message = f"{error.message} — {advice}" if advice else error.message
+
+
+def _clear_error(post: FacebookPost) -> None:
+    post.error_code = post.error_subcode = None
+    post.error_message = post.fbtrace_id = ""
+
+
+def page_post_publish(*, post_id: int) -> str:
+    """Publish one queued Page post and record what happened. Returns the new status."""
+    with transaction.atomic():
+        post = (
+            FacebookPost.objects.select_for_update()
+            .select_related("event")
+            .filter(pk=post_id, target=FacebookPost.Target.PAGE)
+            .first()
+        )
+        if post is None:
+            return "missing"
+        if post.status == FacebookPost.Status.SENDING:
+            # An earlier run stopped mid-call: the post may be on the Page already.
+            post.status = FacebookPost.Status.NEEDS_CHECKING
+            post.error_message = (
+                "Publishing was interrupted while sending: look at the Page, then mark this "
+                "post as posted or not posted."
+            )
+            post.save(update_fields=["status", "error_message", "updated_at"])
+            return post.status
+        if post.status != FacebookPost.Status.QUEUED:
+            return post.status  # a duplicate task: already handled
+        post.status = FacebookPost.Status.SENDING
+        post.attempts += 1
+        post.next_attempt_at = None
+        post.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+
+    permalink_wanted = False
+    try:
+        published = _send(post)
+    except client.DuplicatePost as exc:
+        post.status = FacebookPost.Status.POSTED
+        post.posted_at = timezone.now()
+        _record_error(post, exc)
+    except OutcomeUnknown as exc:
+        post.status = FacebookPost.Status.NEEDS_CHECKING
+        _record_error(post, exc, "Look at the Page, then mark this post as posted or not posted.")
+    except NotConfigured as exc:
+        post.status = FacebookPost.Status.FAILED
+        _record_error(post, exc)
+    except TransientError as exc:
+        _record_error(post, exc)
+        if post.attempts < MAX_PUBLISH_RUNS:
+            delay = RETRY_DELAYS[min(post.attempts, len(RETRY_DELAYS)) - 1]
+            if exc.retry_after:
+                delay = max(delay, timedelta(seconds=exc.retry_after))
+            post.status = FacebookPost.Status.QUEUED
+            post.next_attempt_at = timezone.now() + delay
+        else:
+            post.status = FacebookPost.Status.FAILED
+            post.error_message += f" (gave up after {post.attempts} tries)"
+    except IntegrationError as exc:
+        post.status = FacebookPost.Status.FAILED
+        _record_error(post, exc)
+    except OSError as exc:
+        post.status = FacebookPost.Status.FAILED
+        _clear_error(post)
+        post.error_message = (
+            f"The poster could not be read ({exc}): upload it again or remove it, then "
+            "announce again."
+        )
+    else:
+        post.status = FacebookPost.Status.POSTED
+        post.posted_at = timezone.now()
+        post.remote_id = published.post_id
+        _clear_error(post)
+        permalink_wanted = True
+
+    post.save()
+    if post.status == FacebookPost.Status.QUEUED and post.next_attempt_at:
+        queue.enqueue_page_post_at(post.pk, post.next_attempt_at)
+    if permalink_wanted:
+        _store_permalink(post)
+    return post.status
+
+
+def _store_permalink(post: FacebookPost) -> None:
+    # The post is out whatever happens here; a missing permalink only costs a click.
+    try:
+        permalink = client.fetch_permalink(post.remote_id)
+    except IntegrationError:
+        return
+    if permalink:
+        FacebookPost.objects.filter(pk=post.pk).update(permalink=permalink)
+        post.permalink = permalink
+
+
+@transaction.atomic
+def post_mark_posted_by_hand(*, post_id: int, permalink: str = "") -> bool:
+    """A prepared Group post was pasted by staff. False if it was not a prepared Group post."""
+    post = FacebookPost.objects.select_for_update().filter(pk=post_id).first()
+    if (
+        post is None
+        or post.target != FacebookPost.Target.GROUP
+        or post.status != FacebookPost.Status.PREPARED
+    ):
+        return False
+    post.status = FacebookPost.Status.POSTED_BY_HAND
+    post.posted_at = timezone.now()
+    if permalink:
+        post.permalink = permalink
+    post.save(update_fields=["status", "posted_at", "permalink", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def post_resolve_checking(*, post_id: int, found_on_page: bool) -> bool:
+    """Staff looked at the Page for a post whose outcome was unknown, and say what they saw."""
+    post = FacebookPost.objects.select_for_update().filter(pk=post_id).first()
+    if post is None or post.status != FacebookPost.Status.NEEDS_CHECKING:
+        return False
+    if found_on_page:
+        post.status = FacebookPost.Status.POSTED
+        post.posted_at = post.posted_at or timezone.now()
+    else:
+        post.status = FacebookPost.Status.FAILED
+    post.error_message = (
+        f"{post.error_message} Checked by staff: {'on' if found_on_page else 'not on'} the Page."
+    ).strip()
+    post.save(update_fields=["status", "posted_at", "error_message", "updated_at"])
+    return True

@@ -1,0 +1,23 @@
+"""Handing Page posts to the task worker (django-q2), now or at a later time."""
+
+from datetime import datetime
+
+from django_q.models import Schedule
+from django_q.tasks import async_task, schedule
+
+PUBLISH_TASK = "integrations.facebook.tasks.publish_page_post"
+
+
+def enqueue_page_post(post_id: int) -> None:
+    async_task(PUBLISH_TASK, post_id, task_name=f"facebook-post-{post_id}", group="facebook")
+
+
+def enqueue_page_post_at(post_id: int, when: datetime) -> None:
+    """Run the publishing task once at `when` (a retry after a rate limit or an outage)."""
+    schedule(
+        PUBLISH_TASK,
+        post_id,
+        name=f"facebook-post-{post_id}-retry-{when:%Y%m%d%H%M%S}",
+        schedule_type=Schedule.ONCE,
+        next_run=when,
+    )

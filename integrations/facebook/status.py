@@ -1,0 +1,97 @@
+"""Facebook's health for the admin, from what is stored: a few queries, no call to Facebook."""
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from integrations.facebook.client import SERVICE
+from integrations.facebook.models import FacebookPost, TokenCheck
+from integrations.models import IntegrationLog
+from integrations.status import IntegrationStatus
+
+REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+Status = FacebookPost.Status
+
+
+def integration_status() -> IntegrationStatus:
+    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+    status = IntegrationStatus(
+        name="Facebook",
+        service=SERVICE,
+        configured=not missing,
+        missing_settings=missing,
+    )
+    if missing:
+        status.problems.append(
+            f"Posting to the Page is off: set {', '.join(missing)} (a Page access token with "
+            "pages_manage_posts and pages_read_engagement)."
+        )
+
+    counts = FacebookPost.objects.filter(target=FacebookPost.Target.PAGE).aggregate(
+        waiting=Count("pk", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        checking=Count("pk", filter=Q(status=Status.NEEDS_CHECKING)),
+    )
+    status.waiting = counts["waiting"]
+    status.failed = counts["failed"] + counts["checking"]
+    if counts["checking"]:
+        status.problems.append(
+            f"{counts['checking']} Page post(s) need checking: their answer was lost. Look at "
+            "the Page, then mark each as posted or not posted."
+        )
+
+    last_posted = (
+        FacebookPost.objects.filter(status=Status.POSTED, posted_at__isnull=False)
+        .order_by("-posted_at")
+        .values_list("posted_at", flat=True)
+        .first()
+    )
+    last_ok_call = (
+        IntegrationLog.objects.filter(service=SERVICE, outcome=IntegrationLog.Outcome.OK)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    status.last_success_at = max((t for t in (last_posted, last_ok_call) if t), default=None)
+
+    last_failed_post = (
+        FacebookPost.objects.filter(status=Status.FAILED).order_by("-updated_at").first()
+    )
+    last_failed_call = (
+        IntegrationLog.objects.filter(
+            service=SERVICE,
+            outcome__in=[IntegrationLog.Outcome.FAILED, IntegrationLog.Outcome.UNKNOWN],
+        )
+        .only("created_at", "error")
+        .first()
+    )
+    candidates = []
+    if last_failed_post:
+        candidates.append((last_failed_post.updated_at, last_failed_post.error_message))
+    if last_failed_call:
+        candidates.append((last_failed_call.created_at, last_failed_call.error))
+    if candidates:
+        status.last_error_at, status.last_error = max(candidates, key=lambda item: item[0])
+    if last_failed_post and last_failed_post.error_message:
+        status.problems.append(f"Last failed post: {last_failed_post.error_message}")
+
+    check = TokenCheck.objects.first()
+    if check is None:
+        status.token = "Not checked yet"
+    elif check.method == "failed":
+        status.token = check.summary  # the check could not run: no verdict on the token
+    else:
+        status.token = check.summary
+        status.token_ok = check.ok
+        if not check.ok:
+            status.problems.append(check.summary)
+
+    posts_url = reverse("admin:facebook_facebookpost_changelist")
+    status.links = [
+        ("Facebook posts", posts_url),
+        ("Failed posts", f"{posts_url}?status__exact={Status.FAILED}"),
+        ("Posts to check", f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
+        ("Post templates", reverse("admin:facebook_posttemplate_changelist")),
+        ("Token checks", reverse("admin:facebook_tokencheck_changelist")),
+        ("Check the Page token", reverse("admin:facebook_tokencheck_run")),
+    ]
+    return status

@@ -1,0 +1,7 @@
+"""Task-queue entry points: thin, they carry only a post's id."""
+
+from integrations.facebook import publish
+
+
+def publish_page_post(post_id: int) -> str:
+    return publish.page_post_publish(post_id=post_id)
