@@ -1,1 +1,156 @@
+"""Patreon supporters, tiers, the creator token and the webhook deliveries we received.
 
+Field names mirror Patreon's API v2 where it has one, so staff, scripts and Patreon's docs
+speak the same words. No supporter is ever deleted: a lapsed supporter is a `former_patron`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Tier(models.Model):
+    patreon_id = models.CharField("Patreon tier id", max_length=32, unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    amount_cents = models.PositiveIntegerField(default=0, help_text="Monthly price in cents")
+    published = models.BooleanField(default=False)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["amount_cents", "title"]
+
+    def __str__(self) -> str:
+        amount = f"{self.amount_cents / 100:.2f}"
+        return f"{self.title or self.patreon_id} ({amount})"
+
+    @property
+    def is_paid(self) -> bool:
+        # The 0-cent free tier is membership, not paid support.
+        return self.amount_cents > 0
+
+
+class Supporter(models.Model):
+    class PatronStatus(models.TextChoices):
+        ACTIVE = "active_patron", "Active patron"
+        DECLINED = "declined_patron", "Declined payment"
+        FORMER = "former_patron", "Former patron"
+        NONE = "", "Never pledged (free member)"
+
+    patreon_member_id = models.CharField("Patreon member id", max_length=64, unique=True)
+    patreon_user_id = models.CharField("Patreon user id", max_length=32, blank=True, db_index=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    patron_status = models.CharField(
+        max_length=20, choices=PatronStatus.choices, blank=True, db_index=True
+    )
+    last_charge_status = models.CharField(max_length=30, blank=True)
+    last_charge_date = models.DateTimeField(null=True, blank=True)
+    next_charge_date = models.DateTimeField(null=True, blank=True)
+    currently_entitled_amount_cents = models.PositiveIntegerField(
+        "entitled amount (cents)", default=0
+    )
+    tiers = models.ManyToManyField(
+        Tier, blank=True, related_name="supporters", help_text="Currently entitled tiers"
+    )
+    pledge_relationship_start = models.DateTimeField(null=True, blank=True)
+    pledge_cadence = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months between charges (1 monthly, 12 annual)"
+    )
+    is_free_trial = models.BooleanField(default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patreon_supporter",
+        help_text="The site account linked to this supporter, if any",
+    )
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When Patreon's data last changed this row"
+    )
+    # When the state stored here was true at Patreon: the time of the API read, or the time a
+    # webhook payload was received. An older payload never overwrites a newer state.
+    state_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.patreon_member_id
+
+
+class CreatorToken(models.Model):
+    """The creator's OAuth pair, rotated by refresh; one row. Values never leave this table."""
+
+    access_token = models.TextField(blank=True)
+    refresh_token = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Which settings pair this row started from: new values in the environment replace it.
+    seeded_from = models.CharField(max_length=64, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_ok = models.BooleanField(null=True)
+    last_refresh_error = models.TextField(blank=True)
+    broken = models.BooleanField(
+        default=False, help_text="Patreon refused the credentials; staff must issue new ones"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "creator token"
+
+    def __str__(self) -> str:
+        return "Patreon creator token"
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received, not processed yet"
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Stored, trigger not used"
+        TEST = "test", "Test delivery"
+        FAILED = "failed", "Failed"
+
+    received_at = models.DateTimeField(db_index=True)
+    event = models.CharField("X-Patreon-Event", max_length=60)
+    body = models.BinaryField(help_text="The raw body, byte for byte, as signed by Patreon")
+    # sha256 of event + body: a repeated identical delivery is stored and processed once.
+    fingerprint = models.CharField(max_length=64, unique=True)
+    member_id = models.CharField("Patreon member id", max_length=64, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SyncRun(models.Model):
+    """One `sync_patrons` run: what it changed and whether it finished."""
+
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    complete = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    pages = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    lapsed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = "sync run"
+
+    def __str__(self) -> str:
+        return f"sync {self.started_at:%Y-%m-%d %H:%M}"

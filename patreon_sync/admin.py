@@ -1,0 +1,220 @@
+"""Patreon in the admin: supporters, tiers, webhook deliveries, sync runs, token health.
+
+Patreon is the truth for supporters and tiers, so their Patreon fields are read-only here;
+staff may only link a supporter to a site account.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from patreon_sync.models import CreatorToken, Supporter, SyncRun, Tier, WebhookDelivery
+from patreon_sync.selectors import active_condition, supporter_is_active, tiers_with_counts
+from patreon_sync.sync import MEMBER_FIELDS
+from patreon_sync.webhooks import reprocess
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "supports now"
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Active (paid, or declined within the grace period)"), ("no", "Not active")]
+
+    def queryset(self, request, queryset):
+        condition = active_condition(now=timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(condition)
+        if self.value() == "no":
+            return queryset.exclude(condition)
+        return queryset
+
+
+@admin.register(Supporter)
+class SupporterAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "email",
+        "patron_status",
+        "active",
+        "entitled",
+        "tier_titles",
+        "last_charge_status",
+        "last_charge_date",
+        "next_charge_date",
+        "last_synced_at",
+    ]
+    list_filter = [ActiveFilter, "patron_status", "tiers", "last_charge_status", "is_free_trial"]
+    search_fields = ["full_name", "email", "patreon_member_id", "patreon_user_id"]
+    list_per_page = 100
+    show_full_result_count = False
+    autocomplete_fields = ["user"]
+    readonly_fields = [
+        "patreon_member_id",
+        *MEMBER_FIELDS,
+        "tier_titles",
+        "first_seen_at",
+        "last_synced_at",
+        "state_at",
+    ]
+    fields = ["user", *readonly_fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tiers")
+
+    def has_add_permission(self, request):
+        return False  # supporters come from Patreon
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lapsed is a state; history stays
+
+    @admin.display(boolean=True, description="active")
+    def active(self, supporter: Supporter) -> bool:
+        return supporter_is_active(supporter=supporter, now=timezone.now())
+
+    @admin.display(description="entitled", ordering="currently_entitled_amount_cents")
+    def entitled(self, supporter: Supporter) -> str:
+        return f"{supporter.currently_entitled_amount_cents / 100:.2f}"
+
+    @admin.display(description="tiers")
+    def tier_titles(self, supporter: Supporter) -> str:
+        return ", ".join(tier.title or tier.patreon_id for tier in supporter.tiers.all()) or "—"
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["title", "price", "published", "supporter_count", "active_count", "patreon_id"]
+    list_filter = ["published"]
+    search_fields = ["title", "patreon_id"]
+    readonly_fields = [
+        "patreon_id",
+        "title",
+        "amount_cents",
+        "published",
+        "first_seen_at",
+        "last_synced_at",
+    ]
+
+    def get_queryset(self, request):
+        return tiers_with_counts(now=timezone.now())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="price", ordering="amount_cents")
+    def price(self, tier: Tier) -> str:
+        return f"{tier.amount_cents / 100:.2f}"
+
+    @admin.display(description="entitled supporters", ordering="supporter_count")
+    def supporter_count(self, tier: Tier) -> int:
+        return tier.supporter_count
+
+    @admin.display(description="active supporters", ordering="active_count")
+    def active_count(self, tier: Tier) -> int:
+        return tier.active_count
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "event", "status", "member_id", "attempts", "short_error"]
+    list_filter = ["status", "event", "received_at"]
+    search_fields = ["member_id", "error"]
+    date_hierarchy = "received_at"
+    list_per_page = 100
+    show_full_result_count = False
+    actions = ["reprocess_deliveries"]
+    fields = [
+        "received_at",
+        "event",
+        "status",
+        "member_id",
+        "attempts",
+        "processed_at",
+        "error",
+        "pretty_body",
+        "fingerprint",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("body")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="error")
+    def short_error(self, delivery: WebhookDelivery) -> str:
+        return Truncator(delivery.error).chars(80)
+
+    @admin.display(description="body")
+    def pretty_body(self, delivery: WebhookDelivery) -> str:
+        raw = bytes(delivery.body)
+        try:
+            text = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
+        except (UnicodeDecodeError, ValueError):
+            text = raw.decode("utf-8", errors="replace")
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", text)
+
+    @admin.action(description="Reprocess selected deliveries (failed or waiting)")
+    def reprocess_deliveries(self, request, queryset):
+        count = reprocess(deliveries=queryset.order_by("received_at", "pk"))
+        failed = queryset.filter(status=WebhookDelivery.Status.FAILED).count()
+        level = messages.WARNING if failed else messages.SUCCESS
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            f"Reprocessed {count} deliveries; {failed} still failed"
+            + (f"; {skipped} were already done and left alone." if skipped else "."),
+            level,
+        )
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "complete",
+        "pages",
+        "members",
+        "created",
+        "changed",
+        "unchanged",
+        "lapsed",
+        "short_error",
+    ]
+    list_filter = ["complete"]
+    readonly_fields = [f.name for f in SyncRun._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="error")
+    def short_error(self, run: SyncRun) -> str:
+        return Truncator(run.error).chars(80)
+
+
+@admin.register(CreatorToken)
+class CreatorTokenAdmin(admin.ModelAdmin):
+    """Token health only: the token values themselves are never shown."""
+
+    list_display = ["__str__", "expires_at", "refreshed_at", "last_refresh_ok", "broken"]
+    fields = ["expires_at", "refreshed_at", "last_refresh_ok", "last_refresh_error", "broken"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,283 @@
+"""Patreon API v2 over `integrations.http.send`: the only code that talks to Patreon.
+
+Facts this relies on (docs.patreon.com, "APIv2"): every attribute must be asked for with
+`fields[type]=...` (v2 has no default attributes); related resources come with `include=`;
+list endpoints page with `page[count]` and `page[cursor]` = `meta.pagination.cursors.next`;
+errors are JSON:API `{"errors": [{"code_name", "detail", "status", ...}]}` and a 429 may carry
+`retry_after_seconds`; tokens are refreshed with `POST /api/oauth2/token`,
+`grant_type=refresh_token` (refresh tokens are single use); webhooks are read and updated at
+`/api/oauth2/v2/webhooks`.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import requests
+from django.conf import settings
+
+from integrations import http
+from integrations.http import IntegrationError, PermanentError, TransientError
+
+SERVICE = "patreon"
+PAGE_SIZE = 1000  # the largest page Patreon serves
+
+MEMBER_FIELDS = ",".join(
+    [
+        "full_name",
+        "email",
+        "patron_status",
+        "last_charge_status",
+        "last_charge_date",
+        "next_charge_date",
+        "currently_entitled_amount_cents",
+        "pledge_relationship_start",
+        "pledge_cadence",
+        "is_free_trial",
+    ]
+)
+TIER_FIELDS = "title,amount_cents,published"
+MEMBER_QUERY = {
+    "include": "currently_entitled_tiers,user",
+    "fields[member]": MEMBER_FIELDS,
+    "fields[tier]": TIER_FIELDS,
+    "fields[user]": "full_name",
+}
+WEBHOOK_FIELDS = "uri,triggers,paused,last_attempted_at,num_consecutive_times_failed"
+
+
+class CredentialsRejected(PermanentError):
+    """Patreon answered 401: the access token is expired, revoked or lacks a scope."""
+
+
+class NotFound(PermanentError):
+    """Patreon answered 404: the resource does not exist (a deleted membership, a wrong id)."""
+
+
+class TokenSource(Protocol):
+    def current(self) -> str: ...
+
+    def renew(self, *, rejected: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int | None
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    number: int
+    document: dict
+    next_cursor: str
+
+
+def _first_error(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return errors[0]
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        # OAuth token endpoint errors: {"error": "invalid_grant", "error_description": ...}
+        return {"code_name": body["error"], "detail": body.get("error_description") or ""}
+    return {}
+
+
+def classify(response: requests.Response) -> IntegrationError | None:
+    """Patreon's statuses and JSON:API errors as the transport's typed errors."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    error = _first_error(response)
+    name = str(error.get("code_name") or error.get("title") or "")
+    detail = str(error.get("detail") or "")
+    summary = ": ".join(part for part in (name, detail) if part) or response.text[:300]
+    message = f"Patreon HTTP {status}: {summary}"
+    fields = {"status": status, "code": error.get("code"), "subcode": name or None}
+    fields["trace_id"] = str(error.get("id") or "")
+    if status == 429 or status == 408 or status >= 500:
+        retry_after = error.get("retry_after_seconds")
+        if not isinstance(retry_after, int | float) or isinstance(retry_after, bool):
+            retry_after = http.parse_retry_after(response.headers.get("Retry-After"))
+        return TransientError(message, retry_after=retry_after, **fields)
+    if status == 401:
+        return CredentialsRejected(message, **fields)
+    if status == 404:
+        return NotFound(message, **fields)
+    return PermanentError(message, **fields)
+
+
+def api_url(path: str) -> str:
+    return f"{settings.PATREON_API_URL}/api/oauth2/v2/{path.lstrip('/')}"
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise PermanentError(f"Patreon answered {response.status_code} without JSON") from exc
+    if not isinstance(body, dict):
+        raise PermanentError("Patreon answered with JSON that is not an object")
+    return body
+
+
+def exchange_refresh_token(*, refresh_token: str) -> TokenPair:
+    """Spend a (single-use) refresh token for a new pair. The caller holds the token lock."""
+    secrets = (refresh_token, settings.PATREON_CLIENT_SECRET, settings.PATREON_CLIENT_ID)
+    response = http.send(
+        service=SERVICE,
+        operation="oauth.refresh",
+        method="POST",
+        url=f"{settings.PATREON_API_URL}/api/oauth2/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": settings.PATREON_CLIENT_ID,
+            "client_secret": settings.PATREON_CLIENT_SECRET,
+        },
+        classify=classify,
+        secrets=secrets,
+    )
+    body = _json(response)
+    access, refresh = body.get("access_token"), body.get("refresh_token")
+    if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
+        raise PermanentError("Patreon's token answer had no access_token/refresh_token")
+    expires_in = body.get("expires_in")
+    valid = isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
+    return TokenPair(access, refresh, expires_in if valid else None)
+
+
+class PatreonClient:
+    """Creator-token calls to API v2. A 401 renews the token once and repeats the call."""
+
+    def __init__(self, tokens: TokenSource):
+        self.tokens = tokens
+
+    def _call(
+        self,
+        *,
+        operation: str,
+        method: str,
+        path: str,
+        params=None,
+        json=None,
+        idempotent: bool | None = None,
+    ) -> requests.Response:
+        token = self.tokens.current()
+        for attempt in (1, 2):
+            try:
+                return http.send(
+                    service=SERVICE,
+                    operation=operation,
+                    method=method,
+                    url=api_url(path),
+                    params=params,
+                    json=json,
+                    headers={"Authorization": f"Bearer {token}"},
+                    classify=classify,
+                    secrets=(token,),
+                    idempotent=idempotent,
+                )
+            except CredentialsRejected:
+                if attempt == 2:
+                    raise
+                token = self.tokens.renew(rejected=token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get(self, path: str, *, operation: str, params=None) -> dict:
+        return _json(self._call(operation=operation, method="GET", path=path, params=params))
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def identity(self) -> dict:
+        """The creator's own user: the cheapest call that proves the token works."""
+        return self.get("identity", operation="identity", params={"fields[user]": "full_name"})
+
+    def campaign_ids(self) -> list[str]:
+        document = self.get(
+            "campaigns", operation="campaigns.list", params={"fields[campaign]": "creation_name"}
+        )
+        data = document.get("data")
+        if not isinstance(data, list):
+            raise PermanentError("Patreon's campaign list had no data array")
+        return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+
+    def campaign_with_tiers(self, campaign_id: str) -> dict:
+        return self.get(
+            f"campaigns/{campaign_id}",
+            operation="campaigns.get",
+            params={
+                "include": "tiers",
+                "fields[campaign]": "creation_name,patron_count",
+                "fields[tier]": TIER_FIELDS,
+            },
+        )
+
+    def member(self, member_id: str) -> dict:
+        return self.get(f"members/{member_id}", operation="members.get", params=MEMBER_QUERY)
+
+    def member_pages(self, campaign_id: str) -> Iterator[MembersPage]:
+        """Every page of the campaign's members, following cursors until there is none.
+
+        A cursor Patreon already gave us would loop forever: that ends the listing with an
+        error, so the run counts as incomplete.
+        """
+        seen: set[str] = set()
+        cursor = ""
+        number = 0
+        while True:
+            params = {**MEMBER_QUERY, "page[count]": PAGE_SIZE}
+            if cursor:
+                params["page[cursor]"] = cursor
+            document = self.get(
+                f"campaigns/{campaign_id}/members", operation="members.list", params=params
+            )
+            number += 1
+            cursor = _next_cursor(document)
+            yield MembersPage(number=number, document=document, next_cursor=cursor)
+            if not cursor:
+                return
+            if cursor in seen:
+                raise PermanentError(
+                    f"Patreon repeated the page cursor after page {number}; "
+                    "the member list was not read to the end"
+                )
+            seen.add(cursor)
+
+    # --- our webhook -----------------------------------------------------------------------
+
+    def webhooks(self) -> list[dict]:
+        """Webhooks our client created (Patreon shows no others), with `paused` and failures."""
+        document = self.get(
+            "webhooks", operation="webhooks.list", params={"fields[webhook]": WEBHOOK_FIELDS}
+        )
+        data = document.get("data")
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+    def resume_webhook(self, webhook_id: str) -> dict:
+        """Unpause a webhook; Patreon then sends the deliveries it queued while paused.
+
+        The webhook resource's attribute is `paused` ("set to false to re-enable").
+        """
+        body = {"data": {"id": str(webhook_id), "type": "webhook", "attributes": {"paused": False}}}
+        response = self._call(
+            operation="webhooks.resume",
+            method="PATCH",
+            path=f"webhooks/{webhook_id}",
+            json=body,
+            idempotent=True,  # setting paused=false twice changes nothing
+        )
+        return _json(response)
+
+
+def _next_cursor(document: dict) -> str:
+    meta = document.get("meta")
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    cursors = pagination.get("cursors") if isinstance(pagination, dict) else None
+    cursor = cursors.get("next") if isinstance(cursors, dict) else None
+    return cursor if isinstance(cursor, str) else ""

@@ -1,0 +1,103 @@
+"""Staff actions on Patreon, for the admin (and the integrations page's buttons).
+
+Each takes no arguments, returns a plain-words outcome and raises an
+`integrations.http.IntegrationError` when the work could not be done.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+
+from integrations.http import NotConfigured
+from patreon_sync.models import WebhookDelivery
+from patreon_sync.tokens import creator_client
+from patreon_sync.webhooks import reprocess
+
+
+def _require_token() -> None:
+    if not settings.PATREON_CREATOR_ACCESS_TOKEN:
+        raise NotConfigured("Set PATREON_CREATOR_ACCESS_TOKEN first.")
+
+
+def connection_check() -> str:
+    """One cheap authenticated call (GET /identity): proves the creator token works."""
+    _require_token()
+    document = creator_client().identity()
+    data = document.get("data") if isinstance(document, dict) else None
+    attributes = data.get("attributes") if isinstance(data, dict) else None
+    name = attributes.get("full_name") if isinstance(attributes, dict) else None
+    return f"Connected to Patreon as {name}." if name else "Connected to Patreon."
+
+
+@dataclass(frozen=True)
+class WebhookState:
+    id: str
+    uri: str
+    triggers: tuple[str, ...]
+    paused: bool
+    failures: int  # num_consecutive_times_failed: > 0 means Patreon holds undelivered events
+    last_attempted_at: datetime | None
+
+
+def webhook_states() -> list[WebhookState]:
+    """Our client's webhooks as Patreon sees them (GET /api/oauth2/v2/webhooks)."""
+    _require_token()
+    states = []
+    for item in creator_client().webhooks():
+        attributes = item.get("attributes") if isinstance(item.get("attributes"), dict) else {}
+        triggers = attributes.get("triggers")
+        failures = attributes.get("num_consecutive_times_failed")
+        last = attributes.get("last_attempted_at")
+        states.append(
+            WebhookState(
+                id=str(item.get("id") or ""),
+                uri=str(attributes.get("uri") or ""),
+                triggers=tuple(t for t in triggers if isinstance(t, str))
+                if isinstance(triggers, list)
+                else (),
+                paused=attributes.get("paused") is True,
+                failures=failures if isinstance(failures, int) else 0,
+                last_attempted_at=parse_datetime(last) if isinstance(last, str) else None,
+            )
+        )
+    return states
+
+
+def webhook_state() -> str:
+    states = webhook_states()
+    if not states:
+        return (
+            "Patreon lists no webhook created by this client: create one in the Patreon "
+            "developer portal pointing at /api/v1/patreon/webhook."
+        )
+    lines = []
+    for state in states:
+        health = "PAUSED" if state.paused else "active"
+        lines.append(
+            f"Webhook {state.id} → {state.uri}: {health}, "
+            f"{state.failures} consecutive failures, triggers {', '.join(state.triggers)}."
+        )
+    return " ".join(lines)
+
+
+def webhook_resume() -> str:
+    """Unpause every paused webhook of ours; Patreon then sends what it held back."""
+    api = creator_client()
+    paused = [state for state in webhook_states() if state.paused or state.failures > 0]
+    if not paused:
+        return "No webhook is paused; nothing to resume."
+    for state in paused:
+        api.resume_webhook(state.id)
+    return f"Resumed {len(paused)} webhook(s); Patreon will now send the deliveries it held."
+
+
+def deliveries_retry_failed() -> str:
+    """Reprocess every failed or waiting delivery now."""
+    deliveries = WebhookDelivery.objects.filter(
+        status__in=[WebhookDelivery.Status.FAILED, WebhookDelivery.Status.RECEIVED]
+    ).order_by("received_at", "pk")
+    count = reprocess(deliveries=deliveries)
+    failed = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count()
+    return f"Reprocessed {count} deliveries; {failed} still failed."

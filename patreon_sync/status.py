@@ -1,0 +1,169 @@
+"""Patreon's health for the admin's integrations page: a few queries, no external call.
+
+Testing the connection and reading/resuming our webhook are separate, explicit actions
+(`patreon_sync.services.connection_check`, `webhook_state`, `webhook_resume`).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from integrations.models import IntegrationLog
+from integrations.status import IntegrationStatus
+from patreon_sync.models import SyncRun, WebhookDelivery
+from patreon_sync.tokens import can_refresh, token_status
+
+SERVICE = "patreon"
+# A delivery still "received" after this long means the task worker is not running.
+STUCK_AFTER = timedelta(minutes=10)
+# Without a complete sync for this long, staff are told to schedule or run one.
+SYNC_STALE_AFTER = timedelta(days=2)
+
+
+def _admin_url(name: str, query: str = "") -> str:
+    try:
+        url = reverse(f"admin:{name}_changelist")
+    except NoReverseMatch:  # that admin page is not registered
+        return ""
+    return url + (f"?{query}" if query else "")
+
+
+def integration_status() -> IntegrationStatus:
+    now = timezone.now()
+    required = {
+        "PATREON_CREATOR_ACCESS_TOKEN": settings.PATREON_CREATOR_ACCESS_TOKEN,
+        "PATREON_WEBHOOK_SECRET": settings.PATREON_WEBHOOK_SECRET,
+    }
+    missing = [name for name, value in required.items() if not value]
+    status = IntegrationStatus(
+        name="Patreon",
+        service=SERVICE,
+        configured=not missing,
+        missing_settings=missing,
+    )
+    problems = status.problems
+    if not settings.PATREON_CREATOR_ACCESS_TOKEN:
+        problems.append(
+            "No creator token: set PATREON_CREATOR_ACCESS_TOKEN (Patreon developer portal, "
+            "your client's Creator's Access Token) so supporters can be synced."
+        )
+    if not settings.PATREON_WEBHOOK_SECRET:
+        problems.append(
+            "Every webhook delivery is refused: set PATREON_WEBHOOK_SECRET to the secret shown "
+            "for this site's webhook in the Patreon developer portal."
+        )
+
+    last_ok = (
+        IntegrationLog.objects.filter(service=SERVICE, outcome=IntegrationLog.Outcome.OK)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    last_failed = (
+        IntegrationLog.objects.filter(service=SERVICE, outcome=IntegrationLog.Outcome.FAILED)
+        .values("created_at", "error")
+        .first()
+    )
+    last_run = SyncRun.objects.filter(dry_run=False).first()
+    last_complete = SyncRun.objects.filter(dry_run=False, complete=True).first()
+    successes = [last_ok, last_complete.finished_at if last_complete else None]
+    status.last_success_at = max((t for t in successes if t), default=None)
+    errors = []
+    if last_failed:
+        errors.append((last_failed["created_at"], last_failed["error"]))
+    if last_run and last_run.error:
+        errors.append((last_run.finished_at or last_run.started_at, f"Sync: {last_run.error}"))
+    last_failed_delivery = (
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED)
+        .values("processed_at", "error")
+        .first()
+    )
+    if last_failed_delivery and last_failed_delivery["processed_at"]:
+        errors.append(
+            (last_failed_delivery["processed_at"], f"Webhook: {last_failed_delivery['error']}")
+        )
+    if errors:
+        status.last_error_at, status.last_error = max(errors, key=lambda item: item[0])
+
+    status.failed = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count()
+    status.waiting = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.RECEIVED).count()
+    if status.failed:
+        problems.append(
+            f"{status.failed} webhook deliveries failed: open them, fix the cause shown, and "
+            "use “Reprocess” (a sync_patrons run also repairs the supporters)."
+        )
+    stuck = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.RECEIVED, received_at__lt=now - STUCK_AFTER
+    ).exists()
+    if stuck:
+        problems.append(
+            "Webhook deliveries are waiting unprocessed: start the task worker "
+            "(python manage.py qcluster), or select them and use “Reprocess”."
+        )
+    if settings.PATREON_CREATOR_ACCESS_TOKEN:
+        if last_run and not last_run.complete and last_run.error:
+            problems.append(
+                f"The last sync_patrons run stopped: {last_run.error} "
+                "Fix the cause and run python manage.py sync_patrons."
+            )
+        if last_complete is None or last_complete.started_at < now - SYNC_STALE_AFTER:
+            problems.append(
+                "No complete supporter sync in the last two days: schedule "
+                "python manage.py sync_patrons daily (README, “Patreon”)."
+            )
+
+    _token_health(status)
+    links = [
+        ("Supporters", _admin_url("patreon_sync_supporter")),
+        ("Tiers", _admin_url("patreon_sync_tier")),
+        (
+            "Failed webhook deliveries",
+            _admin_url("patreon_sync_webhookdelivery", "status__exact=failed"),
+        ),
+        ("Sync runs", _admin_url("patreon_sync_syncrun")),
+        ("Patreon call log", _admin_url("integrations_integrationlog", f"service={SERVICE}")),
+    ]
+    status.links = [(label, url) for label, url in links if url]
+    return status
+
+
+def _token_health(status: IntegrationStatus) -> None:
+    if not settings.PATREON_CREATOR_ACCESS_TOKEN:
+        status.token, status.token_ok = "Not set", False
+        return
+    row = token_status()
+    renews = can_refresh()
+    if row is not None and row.broken:
+        status.token_ok = False
+        status.token = "Refused by Patreon"
+        status.problems.append(
+            f"Patreon refused the creator token ({row.last_refresh_error}). Issue a new "
+            "creator access and refresh token in the Patreon developer portal and set "
+            "PATREON_CREATOR_ACCESS_TOKEN and PATREON_CREATOR_REFRESH_TOKEN."
+        )
+        return
+    parts = []
+    if row is not None and row.expires_at:
+        parts.append(f"valid until {timezone.localtime(row.expires_at):%d %b %Y %H:%M}")
+        status.token_ok = row.expires_at > timezone.now()
+    else:
+        parts.append("expiry unknown until the first renewal")
+        status.token_ok = True
+    parts.append("renews itself" if renews else "does not renew itself")
+    if row is not None and row.last_refresh_ok is False:
+        parts.append(f"last renewal failed: {row.last_refresh_error}")
+        status.problems.append(
+            f"The last creator token renewal failed ({row.last_refresh_error}); it is retried "
+            "on the next call. If it keeps failing, check PATREON_CLIENT_ID/SECRET."
+        )
+    elif row is not None and row.refreshed_at:
+        parts.append(f"last renewed {timezone.localtime(row.refreshed_at):%d %b %Y %H:%M}")
+    if not renews:
+        status.problems.append(
+            "The creator token cannot renew itself: set PATREON_CREATOR_REFRESH_TOKEN, "
+            "PATREON_CLIENT_ID and PATREON_CLIENT_SECRET, or it stops working when it expires."
+        )
+    if status.token_ok is False:
+        status.problems.append("The creator token has expired: set a new one.")
+    status.token = "; ".join(parts).capitalize()
