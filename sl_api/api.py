@@ -95,7 +95,7 @@ def upcoming_events(request: HttpRequest):
     openapi_extra=_docs(_TZ, _LANG, _MAX_BYTES, _FORMAT),
 )
 def next_event(request: HttpRequest):
-    return _answer(request, "next", next_panel)
+    return _answer(request, "next", next_panel, lists=False)
 
 
 @router.get(
@@ -107,9 +107,11 @@ def todays_events(request: HttpRequest):
     return _answer(request, "today", today_panel)
 
 
-def _answer(request: HttpRequest, name: str, build: BuildPanel) -> HttpResponse:
+def _answer(
+    request: HttpRequest, name: str, build: BuildPanel, *, lists: bool = True
+) -> HttpResponse:
     try:
-        query = panel_query_from(request.GET)
+        query = panel_query_from(request.GET, lists=lists)
     except BadParameter as error:
         return _error(400, str(error))
     now = clock.now()

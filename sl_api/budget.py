@@ -31,20 +31,20 @@ def shorten(text: str, max_bytes: int) -> str:
 
 
 def _without_dangling_marks(prefix: str) -> str:
-    """Drop what cannot end a text: combining marks, variation selectors, joiners, spaces."""
+    """Drop what cannot end a text: combining marks, variation selectors, joiners, spaces.
+
+    A symbol whose mark or joined partner was cut goes too (and so on back), since half an
+    emoji sequence, a "family" without its members, reads as a different picture.
+    """
     end = len(prefix)
-    while end and (
-        unicodedata.combining(prefix[end - 1])
-        or unicodedata.category(prefix[end - 1]) in ("Mn", "Me")
-        or "\ufe00" <= prefix[end - 1] <= "\ufe0f"
-        or prefix[end - 1] in _JOINERS
-        or prefix[end - 1].isspace()
-    ):
-        end -= 1
-    # A base character whose mark or joined partner was cut goes too: half an emoji sequence
-    # ("family" without its members) reads as a different picture.
-    if end < len(prefix) and end and unicodedata.category(prefix[end - 1]) == "So":
-        end -= 1
+    while True:
+        stripped = end
+        while end and _cannot_end_a_text(prefix[end - 1]):
+            end -= 1
+        if end < stripped and end and unicodedata.category(prefix[end - 1]) == "So":
+            end -= 1
+            continue
+        break
     # A flag is two regional indicators; one alone shows as a boxed letter.
     indicators = 0
     while indicators < end and _is_regional_indicator(prefix[end - 1 - indicators]):
@@ -52,6 +52,15 @@ def _without_dangling_marks(prefix: str) -> str:
     if indicators % 2:
         end -= 1
     return prefix[:end].rstrip()
+
+
+def _cannot_end_a_text(char: str) -> bool:
+    return (
+        unicodedata.category(char) in ("Mn", "Me")
+        or "\ufe00" <= char <= "\ufe0f"
+        or char in _JOINERS
+        or char.isspace()
+    )
 
 
 def _is_regional_indicator(char: str) -> bool:

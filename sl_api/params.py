@@ -36,12 +36,16 @@ class PanelQuery:
         return (self.zone.key, self.language, self.limit, self.max_bytes, self.format)
 
 
-def panel_query_from(params: QueryDict) -> PanelQuery:
-    """Read tz, lang, limit, max_bytes and format; others (cache busters) are ignored."""
+def panel_query_from(params: QueryDict, *, lists: bool = True) -> PanelQuery:
+    """Read tz, lang, limit, max_bytes and format; others (cache busters) are ignored.
+
+    `limit` only means something for a list: a single-event panel ignores it.
+    """
+    limit = params.get("limit") if lists else None
     return PanelQuery(
         zone=_zone(params.get("tz")),
         language=_language(params.get("lang")),
-        limit=_bounded_int(params.get("limit"), "limit", LIMIT_DEFAULT, LIMIT_MIN, LIMIT_MAX),
+        limit=_bounded_int(limit, "limit", LIMIT_DEFAULT, LIMIT_MIN, LIMIT_MAX),
         max_bytes=_bounded_int(
             params.get("max_bytes"), "max_bytes", MAX_BYTES_DEFAULT, MAX_BYTES_MIN, MAX_BYTES_MAX
         ),
