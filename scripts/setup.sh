@@ -26,6 +26,20 @@ if ! pkg-config --exists mariadb 2>/dev/null && ! pkg-config --exists mysqlclien
   fi
 fi
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here):
+# only the test command needs it.
+if [ "$(basename "$0")" = test.sh ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Chromium for the browser tests…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: the browser tests need Debian's Chromium. Install it, then run again:" >&2
+    echo "    sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv…"
   "$PYTHON" -m venv .venv
