@@ -1,0 +1,217 @@
+"""`sync_calendars`: list our events on Google, plan the least work, carry it out."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events.models import Event
+from integrations.google_calendar.client import CalendarClient
+from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.reconcile import Pacer, plan_reconcile
+from integrations.google_calendar.sync import event_body, google_event_id, sync_event
+from integrations.google_calendar.tests.conftest import INTERNAL, PUBLIC, answer, error
+
+
+def on_google(body: dict, **changes) -> dict:
+    return {"kind": "calendar#event", "etag": '"e"', **body, **changes}
+
+
+def page(*items, next_page: str = "") -> tuple:
+    payload = {"kind": "calendar#events", "items": list(items)}
+    if next_page:
+        payload["nextPageToken"] = next_page
+    return answer(200, payload)
+
+
+@pytest.fixture
+def venue(make_event):
+    """Five situations the reconcile must tell apart."""
+    in_step = make_event(title="In step")
+    missing = make_event(title="Missing on public")
+    staff_now = make_event(title="Staff only now", audience=Event.Audience.STAFF)
+    deleted_on_google = make_event(title="Deleted on Google")
+    gone_here = make_event(title="Deleted here")
+    gone_body = event_body(gone_here)
+    gone_here.delete()
+    return {
+        "in_step": in_step,
+        "missing": missing,
+        "staff_now": staff_now,
+        "deleted_on_google": deleted_on_google,
+        "gone_body": gone_body,
+    }
+
+
+def google_listing(venue) -> tuple[tuple, tuple]:
+    body = {name: event_body(e) for name, e in venue.items() if isinstance(e, Event)}
+    internal = page(
+        on_google(body["in_step"]),
+        on_google(body["missing"]),
+        on_google(body["staff_now"], summary="Edited by hand on Google"),
+        {"kind": "calendar#event", "id": body["deleted_on_google"]["id"], "status": "cancelled"},
+        on_google(venue["gone_body"]),
+    )
+    public = page(
+        on_google(body["in_step"]),
+        on_google(body["staff_now"]),
+        on_google(body["deleted_on_google"], status="cancelled"),
+        on_google(venue["gone_body"]),
+    )
+    return internal, public
+
+
+def test_the_plan_lists_each_calendar_and_names_every_change(google, venue):
+    google.respond(*google_listing(venue))
+
+    plan = plan_reconcile(client=CalendarClient.from_settings(), pacer=Pacer())
+
+    lists = google.requests
+    assert [r.call for r in lists] == [
+        ("GET", f"/calendars/{INTERNAL}/events"),
+        ("GET", f"/calendars/{PUBLIC}/events"),
+    ]
+    assert lists[0].query["privateExtendedProperty"] == ["tdcSite=https://tdc.example.org"]
+    assert lists[0].query["showDeleted"] == ["true"]
+    assert lists[0].query["maxResults"] == ["2500"]
+    gid = {name: google_event_id(e) for name, e in venue.items() if isinstance(e, Event)}
+    assert sorted((a.kind, a.calendar, a.google_event_id) for a in plan.actions) == sorted(
+        [
+            ("update", "internal", gid["staff_now"]),
+            ("re-confirm", "internal", gid["deleted_on_google"]),
+            ("delete", "internal", venue["gone_body"]["id"]),
+            ("insert", "public", gid["missing"]),
+            ("re-confirm", "public", gid["deleted_on_google"]),
+            ("delete", "public", gid["staff_now"]),
+            ("delete", "public", venue["gone_body"]["id"]),
+        ]
+    )
+    reasons = {(a.kind, a.calendar, a.google_event_id): a.reason for a in plan.actions}
+    assert reasons[("update", "internal", gid["staff_now"])] == "differs: summary"
+    assert reasons[("delete", "public", venue["gone_body"]["id"])] == "deleted here"
+    assert sorted((s.calendar, s.event.title) for s in plan.in_step) == [
+        ("internal", "In step"),
+        ("internal", "Missing on public"),
+        ("public", "In step"),
+    ]
+    assert not CalendarEntry.objects.exists()  # planning changes nothing
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(google, venue):
+    google.respond(*google_listing(venue))
+    out = StringIO()
+
+    call_command("sync_calendars", "--dry-run", stdout=out)
+
+    text = out.getvalue()
+    assert "3 in step, 7 change(s) needed" in text
+    assert "insert     Public calendar" in text and "“Missing on public”" in text
+    assert "delete     Public calendar: unknown event" not in text
+    assert "(deleted here)" in text
+    assert "Dry run: nothing changed." in text
+    assert [m for m, _ in google.calls] == ["GET", "GET"]
+    assert not CalendarEntry.objects.exists()
+
+
+def test_the_reconcile_makes_one_call_per_change_and_records_everything(google, venue):
+    internal, public = google_listing(venue)
+    bodies = {name: event_body(e) for name, e in venue.items() if isinstance(e, Event)}
+    google.respond(
+        internal,
+        public,
+        answer(200, on_google(bodies["staff_now"])),  # update internal
+        answer(200, on_google(bodies["deleted_on_google"])),  # re-confirm internal
+        answer(204),  # delete orphan internal
+        answer(200, on_google(bodies["missing"])),  # insert public
+        answer(200, on_google(bodies["deleted_on_google"])),  # re-confirm public
+        answer(204),  # delete staff-only from public
+        error(410, "deleted"),  # the orphan on public was already gone
+    )
+    out = StringIO()
+
+    call_command("sync_calendars", stdout=out)
+
+    methods = ["GET", "GET", "PUT", "PUT", "DELETE", "POST", "PUT", "DELETE", "DELETE"]
+    assert [m for m, _ in google.calls] == methods
+    assert google.requests[5].body == bodies["missing"]
+    assert google.requests[3].body["status"] == "confirmed"
+    assert "7 of 7 change(s) made with 7 call(s)" in out.getvalue()
+    states = {
+        (entry.event.title, entry.calendar): entry.state
+        for entry in CalendarEntry.objects.select_related("event")
+    }
+    assert states == {
+        ("In step", "internal"): "synced",
+        ("In step", "public"): "synced",
+        ("Missing on public", "internal"): "synced",
+        ("Missing on public", "public"): "synced",
+        ("Staff only now", "internal"): "synced",
+        ("Deleted on Google", "internal"): "synced",
+        ("Deleted on Google", "public"): "synced",
+    }
+
+
+def test_after_a_reconcile_a_redundant_task_makes_no_call(google, make_event):
+    event = make_event()
+    body = event_body(event)
+    google.respond(page(on_google(body)), page(on_google(body)))
+    call_command("sync_calendars", stdout=StringIO())
+    google.mock.request_sequence.clear()
+
+    result = sync_event(event_id=event.pk)
+
+    assert google.requests == []
+    assert result.outcomes == {"internal": "unchanged", "public": "unchanged"}
+
+
+def test_a_long_listing_is_read_page_by_page(google, make_event):
+    first, second = make_event(), make_event()
+    google.respond(
+        page(on_google(event_body(first)), next_page="p2"),
+        page(on_google(event_body(second))),
+        page(on_google(event_body(first)), on_google(event_body(second))),
+    )
+    plan = plan_reconcile(client=CalendarClient.from_settings())
+    assert plan.actions == [] and plan.list_calls == 3
+    assert google.requests[1].query["pageToken"] == ["p2"]
+
+
+def test_events_google_shows_in_another_zone_offset_are_not_rewritten(google, make_event):
+    event = make_event()
+    body = event_body(event)
+    # Google may answer with the same instant written in UTC.
+    as_utc = {**body, "start": {**body["start"], "dateTime": "2026-12-05T20:00:00Z"}}
+    google.respond(page(on_google(as_utc)), page(on_google(body)))
+    plan = plan_reconcile(client=CalendarClient.from_settings())
+    assert plan.actions == []
+
+
+def test_a_calendar_that_cannot_be_listed_stops_the_command_with_the_fix(google, make_event):
+    make_event()
+    google.respond(error(404, "notFound", "Not Found"))
+    with pytest.raises(CommandError, match="not shared with"):
+        call_command("sync_calendars", stdout=StringIO())
+
+
+def test_without_settings_the_command_says_what_to_set(settings):
+    settings.GOOGLE_CALENDAR_INTERNAL_ID = ""
+    with pytest.raises(CommandError, match="GOOGLE_CALENDAR_INTERNAL_ID"):
+        call_command("sync_calendars", stdout=StringIO())
+
+
+def test_the_pacer_keeps_under_the_per_minute_quota():
+    now = [0.0]
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(limit=3, period=60, sleep=sleep)
+    pacer.clock = lambda: now[0]
+    for _ in range(3):
+        pacer.wait()  # a burst within the limit costs no pause
+    assert waits == []
+    now[0] = 10.0
+    pacer.wait()
+    assert waits == [50.0]  # the fourth waits until the first is a minute old
