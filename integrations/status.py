@@ -77,15 +77,66 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
         name="Google Calendar",
         service="google_calendar",
         status="integrations.google_calendar.status.integration_status",
+        actions=(
+            ProviderAction(
+                "test_connection",
+                "Test the connection",
+                "integrations.google_calendar.status.test_connection",
+                help_text="Reads both calendars with the service account.",
+            ),
+            ProviderAction(
+                "retry_failed",
+                "Sync the failed events again",
+                "integrations.google_calendar.status.retry_failed",
+                permission="google_calendar.change_calendarentry",
+            ),
+        ),
     ),
     StatusProvider(
         name="Facebook",
         service="facebook",
         status="integrations.facebook.status.integration_status",
+        # No "retry" button: each Page post is a staff decision, re-announced from the events
+        # list through its confirmation page (the "Failed posts" link leads there).
+        actions=(
+            ProviderAction(
+                "test_connection",
+                "Check the Page token",
+                "integrations.health_actions.facebook_page_token_check",
+                permission="facebook.announce_on_facebook",
+                help_text="Asks Facebook whether the Page token works and when it expires.",
+            ),
+        ),
     ),
     StatusProvider(
         name="Patreon",
         service="patreon",
         status="patreon_sync.status.integration_status",
+        actions=(
+            ProviderAction(
+                "test_connection",
+                "Test the connection",
+                "patreon_sync.services.connection_check",
+                help_text="One call with the creator token.",
+            ),
+            ProviderAction(
+                "retry_failed",
+                "Reprocess failed deliveries",
+                "patreon_sync.services.deliveries_retry_failed",
+                permission="patreon_sync.change_webhookdelivery",
+            ),
+            ProviderAction(
+                "webhook_state",
+                "Is our webhook paused?",
+                "patreon_sync.services.webhook_state",
+                help_text="Asks Patreon; it pauses a webhook after repeated failed deliveries.",
+            ),
+            ProviderAction(
+                "resume_webhook",
+                "Resume the webhook",
+                "patreon_sync.services.webhook_resume",
+                help_text="Unpauses our webhook; Patreon then sends what it held back.",
+            ),
+        ),
     ),
 )

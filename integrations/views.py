@@ -1,5 +1,6 @@
 """The admin's integrations page and its buttons (mounted by integrations/admin.py)."""
 
+import inspect
 import logging
 
 from django.contrib import messages
@@ -42,9 +43,16 @@ def integration_action(request: HttpRequest, service: str, key: str, *, admin_si
         raise PermissionDenied
     title = f"{provider.name}: {action.label}"
     try:
-        outcome = import_string(action.function)()
+        function = import_string(action.function)
     except ImportError:
         messages.error(request, f"{title}: not available in this version of the site.")
+        return redirect("admin:integrations_health")
+    try:
+        # A button whose service records who asked (e.g. a token check) receives the user.
+        if "user" in inspect.signature(function).parameters:
+            outcome = function(user=request.user)
+        else:
+            outcome = function()
     except NotConfigured as exc:
         messages.warning(request, f"{title}: not configured. {exc}")
     except IntegrationError as exc:
