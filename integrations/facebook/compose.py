@@ -87,7 +87,8 @@ def placeholder_values(event: Event) -> dict[str, str]:
         "artists": event.artist_names or "TBA",
         "type": event.get_event_type_display(),
         "date": _date_in(start, "en", "l, F j, Y"),
-        "date_it": _date_in(start, "it", "l j F Y"),
+        # Italian writes day and month names in lower case (Django's catalogue capitalises).
+        "date_it": _date_in(start, "it", "l j F Y").lower(),
         "time": start.strftime("%H:%M"),
         "time_12h": start.strftime("%I:%M %p").lstrip("0"),
         "end_time": end.strftime("%H:%M"),

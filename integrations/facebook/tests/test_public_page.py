@@ -1,0 +1,78 @@
+import html
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event
+
+
+def og(content: str, prop: str) -> str:
+    match = re.search(rf'<meta property="{re.escape(prop)}" content="([^"]*)">', content)
+    assert match, f"no {prop}"
+    return html.unescape(match.group(1))
+
+
+def test_the_public_page_carries_open_graph_tags_for_the_link_preview(client, make_event, facebook):
+    event = make_event(
+        title="Luna Sparrow Live", description="Songs under the stars.", artists=["Luna Sparrow"]
+    )
+    url = reverse("events:public", args=[event.pk])
+    assert url == f"/events/{event.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert og(page, "og:title") == "Luna Sparrow Live"
+    assert og(page, "og:url") == f"https://tdc.example.org/events/{event.pk}/"
+    assert og(page, "og:type") == "website"
+    # The start, in SLT and in the venue's zone, leads the description Facebook shows.
+    assert og(page, "og:description") == (
+        "Sat 5 Dec 2026, 12:00 SLT (21:00 CET) · Luna Sparrow. Songs under the stars."
+    )
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    )
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2026-12-05T21:00:00+01:00"
+    assert (
+        data["location"]["url"]
+        == "https://maps.secondlife.com/secondlife/Dreamers%20Cave/128/64/22"
+    )
+    assert "og:image" not in page
+
+
+def test_the_poster_is_the_preview_image(client, make_event, facebook, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    event = make_event(poster="posters/2026/12/luna.jpg")
+    page = client.get(reverse("events:public", args=[event.pk])).content.decode()
+    assert og(page, "og:image") == "https://tdc.example.org/media/posters/2026/12/luna.jpg"
+
+
+def test_titles_with_quotes_and_accents_are_escaped(client, make_event, facebook):
+    event = make_event(title='Notte "magica" <è>', title_it="Notte magica")
+    page = client.get(reverse("events:public", args=[event.pk])).content.decode()
+    assert og(page, "og:title") == 'Notte "magica" <è>'
+    assert "<è>" not in page
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"audience": Event.Audience.STAFF},
+        {"status": Event.Status.DRAFT},
+        {"status": Event.Status.CANCELLED},
+    ],
+)
+def test_events_that_are_not_public_and_scheduled_are_not_found(client, make_event, fields):
+    event = make_event(**fields)
+    assert client.get(reverse("events:public", args=[event.pk])).status_code == 404
+
+
+def test_an_unknown_event_is_not_found(client, db):
+    assert client.get("/events/999999/").status_code == 404
+
+
+def test_only_reading_is_allowed(client, make_event):
+    event = make_event()
+    assert client.post(reverse("events:public", args=[event.pk])).status_code == 405

@@ -1,0 +1,75 @@
+import pytest
+
+from integrations.call_log import record_call
+from integrations.facebook.models import FacebookPost, TokenCheck
+from integrations.facebook.status import integration_status
+
+Status = FacebookPost.Status
+
+
+@pytest.fixture
+def post(make_event):
+    event = make_event()
+
+    def make(status, **fields):
+        return FacebookPost.objects.create(
+            event=event,
+            event_title=event.title,
+            target="page",
+            message="m",
+            status=status,
+            **fields,
+        )
+
+    return make
+
+
+def test_an_unconfigured_facebook_says_which_settings_are_missing(db, settings):
+    settings.FACEBOOK_PAGE_ID = ""
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = ""
+    status = integration_status()
+    assert not status.configured
+    assert status.missing_settings == ["FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN"]
+    assert not status.healthy
+    assert "set FACEBOOK_PAGE_ID, FACEBOOK_PAGE_ACCESS_TOKEN" in status.problems[0]
+    assert status.token == "Not checked yet"
+
+
+def test_counts_last_outcomes_and_token_come_from_what_is_stored(
+    facebook, post, django_assert_max_num_queries
+):
+    post(Status.QUEUED)
+    post(Status.SENDING)
+    post(Status.POSTED, posted_at="2026-11-20T10:00:00Z")
+    post(Status.NEEDS_CHECKING)
+    post(Status.FAILED, error_message="Graph API error 190/463: expired — renew the Page token")
+    record_call(service="facebook", operation="page.feed", outcome="ok")
+    TokenCheck.objects.create(ok=False, method="debug_token", summary="The Page token expired.")
+
+    with django_assert_max_num_queries(8):
+        status = integration_status()
+    assert status.configured
+    assert (status.waiting, status.failed) == (2, 2)
+    assert status.last_success_at is not None
+    assert "renew the Page token" in status.last_error
+    assert status.token_ok is False
+    assert "The Page token expired." in status.problems
+    assert any("need checking" in problem for problem in status.problems)
+    assert ("Failed posts", "/admin/facebook/facebookpost/?status__exact=failed") in status.links
+    assert not status.healthy
+
+
+def test_a_healthy_facebook(facebook, post):
+    post(Status.POSTED, posted_at="2026-11-20T10:00:00Z")
+    TokenCheck.objects.create(ok=True, method="debug_token", summary="Page token valid.")
+    status = integration_status()
+    assert status.healthy
+    assert status.token_ok is True
+    assert status.token == "Page token valid."
+
+
+def test_a_check_that_could_not_run_gives_no_verdict(db, facebook):
+    TokenCheck.objects.create(ok=False, method="failed", summary="The check itself failed: 503")
+    status = integration_status()
+    assert status.token_ok is None
+    assert status.problems == []
