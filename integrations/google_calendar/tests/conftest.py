@@ -148,7 +148,7 @@ class FakeGoogle:
 
 
 @pytest.fixture
-def google(calendar_settings, monkeypatch) -> FakeGoogle:
+def google(db, calendar_settings, monkeypatch) -> FakeGoogle:
     fake = FakeGoogle()
     monkeypatch.setattr(client, "build_http", lambda: fake.mock)
     yield fake
