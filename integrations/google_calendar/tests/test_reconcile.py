@@ -4,8 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_q.models import Schedule
 
 from events.models import Event
+from integrations.google_calendar import tasks
 from integrations.google_calendar.client import CalendarClient
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.reconcile import Pacer, plan_reconcile
@@ -215,3 +217,23 @@ def test_the_pacer_keeps_under_the_per_minute_quota():
     now[0] = 10.0
     pacer.wait()
     assert waits == [50.0]  # the fourth waits until the first is a minute old
+
+
+def test_an_hourly_reconcile_is_scheduled(db):
+    schedule = Schedule.objects.get(name="Reconcile the Google Calendars")
+    assert (schedule.func, schedule.schedule_type) == (
+        "integrations.google_calendar.tasks.reconcile_calendars",
+        Schedule.HOURLY,
+    )
+
+
+def test_the_scheduled_reconcile_task_repairs_and_reports(google, make_event):
+    event = make_event(audience=Event.Audience.STAFF)
+    google.respond(page(), page(), answer(200, on_google(event_body(event))))
+    assert tasks.reconcile_calendars() == "1 change(s) planned, 1 done"
+    assert google.calls[-1] == ("POST", f"/calendars/{INTERNAL}/events")
+
+
+def test_the_scheduled_reconcile_skips_without_settings(settings):
+    settings.GOOGLE_CALENDAR_CREDENTIALS_PATH = ""
+    assert tasks.reconcile_calendars().startswith("skipped: Google Calendar is not configured")
