@@ -63,29 +63,42 @@ def store_delivery(
 ) -> tuple[WebhookDelivery, bool]:
     """Store a verified delivery as received (before any parsing). Returns (row, is_new).
 
-    A new delivery is queued for processing once the row is committed; a repeat is not.
+    A new delivery is queued for processing; a repeat is not. With the database as the task
+    broker the task row is written in the delivery's own transaction: one commit per delivery
+    (the webhook's answer time is mostly commits) and never a delivery without its task. With
+    Redis the task is queued once the row is committed, so a worker can always read it.
     """
     key = fingerprint(event=event, body=body)
+    in_transaction = broker_is_database()
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
                 received_at=received_at, event=event, body=body, fingerprint=key
             )
+            if in_transaction:
+                queue_processing(delivery_id=delivery.pk)
     except IntegrityError:
         return WebhookDelivery.objects.get(fingerprint=key), False
-    transaction.on_commit(lambda: enqueue_processing(delivery_id=delivery.pk))
+    if not in_transaction:
+        transaction.on_commit(lambda: _queue_after_commit(delivery_id=delivery.pk))
     return delivery, True
 
 
-def enqueue_processing(*, delivery_id: int) -> None:
+def broker_is_database() -> bool:
+    return "orm" in settings.Q_CLUSTER
+
+
+def queue_processing(*, delivery_id: int) -> None:
     from django_q.tasks import async_task
 
+    async_task("patreon_sync.tasks.process_delivery", delivery_id)
+
+
+def _queue_after_commit(*, delivery_id: int) -> None:
     try:
-        async_task("patreon_sync.tasks.process_delivery", delivery_id, task_name=None)
+        queue_processing(delivery_id=delivery_id)
     except Exception:  # the broker is down: the stored delivery waits for a reprocess
-        logger.exception(
-            "Could not queue Patreon delivery %s; reprocess it from the admin", delivery_id
-        )
+        logger.exception("Could not queue Patreon delivery %s; reprocess it", delivery_id)
 
 
 def process_delivery(*, delivery_id: int) -> WebhookDelivery:

@@ -17,7 +17,7 @@ def queued(monkeypatch):
     """Delivery ids handed to the task queue (the worker is not running in tests)."""
     ids = []
     monkeypatch.setattr(
-        "patreon_sync.webhooks.enqueue_processing", lambda *, delivery_id: ids.append(delivery_id)
+        "patreon_sync.webhooks.queue_processing", lambda *, delivery_id: ids.append(delivery_id)
     )
     return ids
 
@@ -129,3 +129,32 @@ def test_the_openapi_schema_documents_the_headers_and_body(client):
     assert {"X-Patreon-Signature", "X-Patreon-Event"} <= headers
     assert "application/json" in operation["requestBody"]["content"]
     assert {"200", "403"} <= set(operation["responses"])
+
+
+def test_with_redis_the_task_is_queued_after_the_commit(
+    client, webhook_only, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("patreon_sync.webhooks.broker_is_database", lambda: False)
+    body = fixture_bytes("webhook_members_pledge_create.json")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post_delivery(client, body, event=EVENT)
+    assert response.status_code == 200
+    assert queued == []  # not before the commit
+    callbacks[0]()
+    assert queued == [WebhookDelivery.objects.get().pk]
+
+
+def test_a_broker_failure_after_the_commit_keeps_the_delivery(
+    client, webhook_only, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(*, delivery_id):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("patreon_sync.webhooks.broker_is_database", lambda: False)
+    monkeypatch.setattr("patreon_sync.webhooks.queue_processing", broker_down)
+    body = fixture_bytes("webhook_members_pledge_create.json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_delivery(client, body, event=EVENT)
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.RECEIVED
+    assert "Could not queue Patreon delivery" in caplog.text

@@ -1,0 +1,205 @@
+"""What staff see: the integration status, the admin lists and the reprocess action."""
+
+from datetime import timedelta
+
+import pytest
+import responses
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from patreon_sync import services
+from patreon_sync.models import CreatorToken, Supporter, SyncRun, Tier, WebhookDelivery
+from patreon_sync.status import integration_status
+from patreon_sync.tests.conftest import API, fixture_bytes
+from patreon_sync.tokens import token_row
+from patreon_sync.webhooks import process_delivery, store_delivery
+
+pytestmark = pytest.mark.django_db
+
+
+def failed_delivery() -> WebhookDelivery:
+    delivery, _ = store_delivery(
+        event="members:update", body=b"not json", received_at=timezone.now()
+    )
+    return process_delivery(delivery_id=delivery.pk)
+
+
+def test_status_without_settings_names_what_is_missing(settings):
+    settings.PATREON_CREATOR_ACCESS_TOKEN = ""
+    settings.PATREON_WEBHOOK_SECRET = ""
+    status = integration_status()
+    assert not status.configured
+    assert status.missing_settings == ["PATREON_CREATOR_ACCESS_TOKEN", "PATREON_WEBHOOK_SECRET"]
+    assert any("PATREON_WEBHOOK_SECRET" in p for p in status.problems)
+    assert status.token_ok is False
+
+
+def test_status_is_healthy_after_a_recent_complete_sync(patreon):
+    token_row()
+    SyncRun.objects.create(
+        started_at=timezone.now(), finished_at=timezone.now(), complete=True, members=3
+    )
+    status = integration_status()
+    assert status.configured
+    assert status.problems == []
+    assert status.healthy
+    assert status.last_success_at is not None
+    assert "renews itself" in status.token
+
+
+def test_status_counts_failed_deliveries_and_links_to_them(patreon):
+    SyncRun.objects.create(started_at=timezone.now(), complete=True)
+    failed_delivery()
+    status = integration_status()
+    assert status.failed == 1
+    assert status.last_error.startswith("Webhook: The body is not JSON")
+    assert any("Reprocess" in p for p in status.problems)
+    labels = dict(status.links)
+    assert labels["Failed webhook deliveries"].endswith("?status__exact=failed")
+
+
+def test_status_reports_broken_credentials_with_the_fix(patreon):
+    token_row()
+    CreatorToken.objects.update(
+        broken=True, last_refresh_ok=False, last_refresh_error="invalid_grant"
+    )
+    status = integration_status()
+    assert status.token_ok is False
+    assert any(
+        "PATREON_CREATOR_REFRESH_TOKEN" in p and "invalid_grant" in p for p in status.problems
+    )
+
+
+def test_status_flags_deliveries_waiting_for_a_worker(patreon):
+    SyncRun.objects.create(started_at=timezone.now(), complete=True)
+    store_delivery(
+        event="members:update", body=b"{}", received_at=timezone.now() - timedelta(hours=1)
+    )
+    status = integration_status()
+    assert status.waiting == 1
+    assert any("qcluster" in p for p in status.problems)
+
+
+def test_status_is_cheap(patreon):
+    with CaptureQueriesContext(connection) as queries:
+        integration_status()
+    assert len(queries) <= 10
+
+
+@responses.activate
+def test_connection_check_names_the_creator(patreon):
+    responses.get(
+        f"{API}/api/oauth2/v2/identity",
+        json={"data": {"attributes": {"full_name": "The Dreamer's Cave"}, "id": "5550001"}},
+    )
+    assert services.connection_check() == "Connected to Patreon as The Dreamer's Cave."
+
+
+@responses.activate
+def test_a_paused_webhook_is_reported_and_resumed(patreon):
+    webhooks = {
+        "data": [
+            {
+                "attributes": {
+                    "last_attempted_at": "2026-11-24T20:09:18+00:00",
+                    "num_consecutive_times_failed": 4,
+                    "paused": True,
+                    "triggers": ["members:create", "members:update", "members:delete"],
+                    "uri": "https://tdc.example/api/v1/patreon/webhook",
+                },
+                "id": "2793",
+                "type": "webhook",
+            }
+        ]
+    }
+    responses.get(f"{API}/api/oauth2/v2/webhooks", json=webhooks)
+    responses.patch(f"{API}/api/oauth2/v2/webhooks/2793", json={"data": {"id": "2793"}})
+    assert "PAUSED, 4 consecutive failures" in services.webhook_state()
+    assert services.webhook_resume().startswith("Resumed 1 webhook")
+    assert responses.calls[0].request.params["fields[webhook]"].count("paused") == 1
+    assert [c.request.method for c in responses.calls] == ["GET", "GET", "PATCH"]
+
+
+def test_retry_failed_reprocesses_what_failed(webhook_only):
+    delivery, _ = store_delivery(
+        event="members:pledge:create",
+        body=fixture_bytes("webhook_members_pledge_create.json"),
+        received_at=timezone.now(),
+    )
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", error="earlier")
+    assert services.deliveries_retry_failed() == "Reprocessed 1 deliveries; 0 still failed."
+    assert Supporter.objects.count() == 1
+
+
+# --- admin ---------------------------------------------------------------------------------------
+
+
+def test_the_supporter_list_filters_and_searches(staff_client, webhook_only):
+    for name in ("webhook_members_pledge_create.json", "webhook_members_create_free.json"):
+        delivery, _ = store_delivery(
+            event="members:create", body=fixture_bytes(name), received_at=timezone.now()
+        )
+        process_delivery(delivery_id=delivery.pk)
+    url = reverse("admin:patreon_sync_supporter_changelist")
+    page = staff_client.get(url).content.decode()
+    assert "Luna Sparrow" in page and "Marco Rossi" in page
+    active = staff_client.get(url, {"active": "yes"}).content.decode()
+    assert "Luna Sparrow" in active and "Marco Rossi" not in active
+    tier = Tier.objects.get(patreon_id="10000001")
+    by_tier = staff_client.get(url, {"tiers__id__exact": tier.pk}).content.decode()
+    assert "Marco Rossi" in by_tier and "Luna Sparrow" not in by_tier
+    found = staff_client.get(url, {"q": "luna.sparrow@"}).content.decode()
+    assert "Luna Sparrow" in found and "Marco Rossi" not in found
+    supporter = Supporter.objects.get(full_name="Luna Sparrow")
+    detail = staff_client.get(reverse("admin:patreon_sync_supporter_change", args=[supporter.pk]))
+    assert detail.status_code == 200
+
+
+def test_the_tier_list_shows_supporter_counts(staff_client, webhook_only):
+    delivery, _ = store_delivery(
+        event="members:create",
+        body=fixture_bytes("webhook_members_pledge_create.json"),
+        received_at=timezone.now(),
+    )
+    process_delivery(delivery_id=delivery.pk)
+    response = staff_client.get(reverse("admin:patreon_sync_tier_changelist"))
+    assert response.status_code == 200
+    assert "Dreamer" in response.content.decode()
+    assert response.context["cl"].result_list[0].active_count == 1
+
+
+def test_the_reprocess_action_applies_a_failed_delivery(staff_client, webhook_only):
+    delivery, _ = store_delivery(
+        event="members:pledge:create",
+        body=fixture_bytes("webhook_members_pledge_create.json"),
+        received_at=timezone.now(),
+    )
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", error="earlier")
+    url = reverse("admin:patreon_sync_webhookdelivery_changelist")
+    response = staff_client.post(
+        url, {"action": "reprocess_deliveries", "_selected_action": [delivery.pk]}, follow=True
+    )
+    assert "Reprocessed 1 deliveries; 0 still failed." in response.content.decode()
+    assert WebhookDelivery.objects.get().status == "processed"
+    detail = staff_client.get(
+        reverse("admin:patreon_sync_webhookdelivery_change", args=[delivery.pk])
+    )
+    assert "Luna Sparrow" in detail.content.decode()
+
+
+def test_the_token_admin_never_shows_the_token(staff_client, patreon):
+    token_row()
+    row = CreatorToken.objects.get()
+    page = staff_client.get(reverse("admin:patreon_sync_creatortoken_change", args=[row.pk]))
+    assert page.status_code == 200
+    assert patreon.PATREON_CREATOR_ACCESS_TOKEN not in page.content.decode()
+    assert patreon.PATREON_CREATOR_REFRESH_TOKEN not in page.content.decode()
+
+
+def test_sync_runs_list_loads(staff_client):
+    SyncRun.objects.create(started_at=timezone.now(), error="Patreon HTTP 500")
+    response = staff_client.get(reverse("admin:patreon_sync_syncrun_changelist"))
+    assert response.status_code == 200
+    assert "Patreon HTTP 500" in response.content.decode()
