@@ -1,6 +1,7 @@
 """One event's sync: the exact requests Google receives, and what is recorded for staff."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -463,3 +464,22 @@ def test_forced_sync_pushes_an_unchanged_event(google, make_event):
     google.respond(saved(event_body(event)), token=False)
     sync_event(event_id=event.pk, force=True)
     assert google.calls == [("PUT", f"/calendars/{INTERNAL}/events/{google_event_id(event)}")]
+
+
+def test_an_event_across_the_autumn_dst_change_is_sent_with_both_offsets(google, make_event):
+    # Europe/Rome goes back from +02:00 to +01:00 at 03:00 on 25 October 2026.
+    start = datetime(2026, 10, 24, 23, 0, tzinfo=ZoneInfo("UTC"))  # 01:00 CEST on the 25th
+    event = make_event(
+        audience=Event.Audience.STAFF, start_time=start, end_time=start + timedelta(hours=3)
+    )
+    google.respond(saved(event_body(event)))
+
+    sync_event(event_id=event.pk)
+
+    (sent,) = google.requests
+    assert (sent.method, sent.path) == ("POST", f"/calendars/{INTERNAL}/events")
+    assert sent.body["start"] == {
+        "dateTime": "2026-10-25T01:00:00+02:00",
+        "timeZone": "Europe/Rome",
+    }
+    assert sent.body["end"] == {"dateTime": "2026-10-25T03:00:00+01:00", "timeZone": "Europe/Rome"}
