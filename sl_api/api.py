@@ -107,6 +107,19 @@ def todays_events(request: HttpRequest):
     return _answer(request, "today", today_panel)
 
 
+_WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+# Panels read only; the refusal is JSON like every other answer a script may get.
+@router.api_operation(_WRITES, "events", include_in_schema=False)
+@router.api_operation(_WRITES, "events/next", include_in_schema=False)
+@router.api_operation(_WRITES, "events/today", include_in_schema=False)
+def read_only(request: HttpRequest):
+    response = _error(405, "read-only: use GET")
+    response["Allow"] = "GET"
+    return response
+
+
 def _answer(
     request: HttpRequest, name: str, build: BuildPanel, *, lists: bool = True
 ) -> HttpResponse:

@@ -66,3 +66,37 @@ def test_accepted_spellings(client, panel_clock, make_event):
     make_event(title="Jazz", title_it="Jazz italiano")
     for query in ("tz=slt", "tz=UTC", "lang=IT", "lang=it_IT", "format=TEXT", "limit=%2010"):
         assert client.get(f"/api/v1/sl/events?{query}").status_code == 200, query
+
+
+NASTY = ["%FF", "%00", "%0A%0D", "'%20OR%201=1", "%F0%9F%8E%B8", "9" * 300, "-0", "+5", " "]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", ("tz", "lang", "limit", "max_bytes", "format"))
+def test_no_input_yields_a_server_error(client, panel_clock, make_event, path, name):
+    make_event()
+    for value in NASTY:
+        response = client.get(f"/api/v1/sl/{path}?{name}={value}&{name}={value}")
+        assert response.status_code in (200, 400), (name, value)
+        assert response["Content-Type"] in (
+            "application/json; charset=utf-8",
+            "text/plain; charset=utf-8",
+        )
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_writes_are_refused_in_json(client, panel_clock, path):
+    response = client.post(f"/api/v1/sl/{path}")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"error": "read-only: use GET"}
+
+
+def test_the_parameters_are_documented_in_the_api_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    documented = {p["name"] for p in paths["/api/v1/sl/events"]["get"]["parameters"]}
+    assert documented == {"tz", "lang", "limit", "max_bytes", "format"}
+    next_params = {p["name"] for p in paths["/api/v1/sl/events/next"]["get"]["parameters"]}
+    assert "limit" not in next_params
+    assert set(paths["/api/v1/sl/events/next"]) == {"get"}  # the write refusals are not listed
