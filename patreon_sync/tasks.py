@@ -1,7 +1,28 @@
 """Task-worker entry points (django-q2): thin, each calls one service."""
 
+import logging
+
+from django.conf import settings
+
+from patreon_sync.full_sync import sync_campaign
+from patreon_sync.tokens import creator_client
 from patreon_sync.webhooks import process_delivery as process_stored_delivery
+
+logger = logging.getLogger(__name__)
+
+SYNC_SCHEDULE_NAME = "Sync Patreon supporters"
 
 
 def process_delivery(delivery_id: int) -> str:
     return process_stored_delivery(delivery_id=delivery_id).status
+
+
+def sync_patrons() -> str:
+    """The daily reconciliation (schedule created by migrate). A failure fails the task."""
+    if not settings.PATREON_CREATOR_ACCESS_TOKEN:
+        return "Skipped: PATREON_CREATOR_ACCESS_TOKEN is not set."
+    run, _summary = sync_campaign(api=creator_client(), progress=logger.info)
+    return (
+        f"{run.members} members: {run.created} new, {run.changed} changed, "
+        f"{run.lapsed} lapsed, {run.unchanged} unchanged."
+    )

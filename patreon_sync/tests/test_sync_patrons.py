@@ -174,3 +174,27 @@ def test_queries_per_page_do_not_grow_with_the_page_size(patreon):
 
     queries_for(1)  # the first run also creates the tiers and the token row
     assert queries_for(5) == queries_for(60)
+
+
+def test_migrate_schedules_the_daily_sync():
+    from django_q.models import Schedule
+
+    from patreon_sync.tasks import SYNC_SCHEDULE_NAME
+
+    schedule = Schedule.objects.get(name=SYNC_SCHEDULE_NAME)
+    assert (schedule.func, schedule.schedule_type) == ("patreon_sync.tasks.sync_patrons", "D")
+
+
+def test_the_scheduled_task_skips_without_a_token(webhook_only):
+    from patreon_sync.tasks import sync_patrons
+
+    assert sync_patrons().startswith("Skipped")
+    assert not SyncRun.objects.exists()
+
+
+@responses.activate
+def test_the_scheduled_task_runs_the_sync(patreon):
+    from patreon_sync.tasks import sync_patrons
+
+    serve_campaign([[ALICE, BRUNO]])
+    assert sync_patrons() == "2 members: 2 new, 0 changed, 0 lapsed, 0 unchanged."

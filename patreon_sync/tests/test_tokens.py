@@ -138,3 +138,55 @@ def test_a_refused_token_without_refresh_settings_is_broken(patreon):
     with pytest.raises(CredentialsBroken):
         CreatorTokens().renew(rejected=ACCESS)
     assert CreatorToken.objects.get().broken
+
+
+@pytest.mark.django_db(transaction=True)
+@responses.activate
+def test_two_workers_renewing_at_once_spend_the_refresh_token_once(patreon):
+    """Needs real row locks: runs on MariaDB/MySQL (SQLite serialises writers differently)."""
+    import json
+    import threading
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "mysql":
+        pytest.skip("row locks are exercised on MariaDB/MySQL")
+    token_row()
+    spent = []
+
+    def token_endpoint(request):
+        spent.append(parse_qs(request.body)["refresh_token"][0])
+        # Hold the lock until the other worker is queued behind it (polled, bounded).
+        deadline = time.monotonic() + 10
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM information_schema.innodb_trx "
+                    "WHERE trx_state = 'LOCK WAIT'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+        return 200, {}, json.dumps(NEW_PAIR)
+
+    responses.add_callback(responses.POST, TOKEN_URL, callback=token_endpoint)
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(CreatorTokens().renew(rejected=ACCESS))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert results == ["renewed-access-BBBB2222"] * 2
+    assert spent == [REFRESH]  # one refresh for two workers
+    assert CreatorToken.objects.get().refresh_token == "renewed-refresh-SSSS2222"
