@@ -117,6 +117,10 @@ def sync_campaign(
         _finish(run)
         logger.warning("sync_patrons stopped after %s pages: %s", run.pages, message)
         raise SyncFailed(message, run) from exc
+    except Exception as exc:  # a bug or the database: the run still records that it stopped
+        run.error = f"Unexpected error ({type(exc).__name__}: {exc})"[:4000]
+        _finish(run)
+        raise
     _finish(run)
     return run, summary
 

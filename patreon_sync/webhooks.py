@@ -50,8 +50,10 @@ def signature_is_valid(*, body: bytes, signature: str) -> bool:
     secret = settings.PATREON_WEBHOOK_SECRET
     if not secret or not signature:
         return False
-    expected = hmac.new(secret.encode(), body, hashlib.md5).hexdigest()
-    return hmac.compare_digest(expected, signature.strip().lower())
+    expected = hmac.new(secret.encode(), body, hashlib.md5).hexdigest().encode()
+    # As bytes: compare_digest refuses non-ASCII str, and a header can hold anything.
+    given = signature.strip().lower().encode("utf-8", errors="replace")
+    return hmac.compare_digest(expected, given)
 
 
 def fingerprint(*, event: str, body: bytes) -> str:
@@ -143,6 +145,13 @@ def _apply(delivery: WebhookDelivery) -> tuple[str, str, str]:
     except (IntegrationError, PayloadError) as exc:
         message = exc.message if isinstance(exc, IntegrationError) else f"Bad payload: {exc}"
         return Status.FAILED, message[:4000], member_id
+    except Exception as exc:  # a bug or the database: recorded for staff, details in the log
+        logger.exception("Processing Patreon delivery %s crashed", delivery.pk)
+        return (
+            Status.FAILED,
+            f"Unexpected error ({type(exc).__name__}); see the server log.",
+            member_id,
+        )
     return Status.PROCESSED, "", member_id
 
 

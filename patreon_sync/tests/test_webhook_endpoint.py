@@ -158,3 +158,18 @@ def test_a_broker_failure_after_the_commit_keeps_the_delivery(
     assert response.status_code == 200
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.RECEIVED
     assert "Could not queue Patreon delivery" in caplog.text
+
+
+@pytest.mark.parametrize("signature", ["é" * 32, "\u2603", "00" * 200, " "])
+def test_odd_signature_headers_are_refused_not_crashed(client, webhook_only, signature):
+    body = fixture_bytes("webhook_members_pledge_create.json")
+    response = post_delivery(client, body, event=EVENT, signature=signature)
+    assert response.status_code == 403
+
+
+def test_an_oversized_body_is_refused(client, webhook_only, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = fixture_bytes("webhook_members_pledge_create.json")
+    response = post_delivery(client, body, event=EVENT)
+    assert response.status_code == 413
+    assert not WebhookDelivery.objects.exists()

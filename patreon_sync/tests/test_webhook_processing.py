@@ -236,3 +236,13 @@ def test_the_task_queue_path_processes_a_posted_delivery(
     assert hashlib.sha256(b"members:pledge:create\n" + body).hexdigest() == (
         WebhookDelivery.objects.get().fingerprint
     )
+
+
+def test_an_unexpected_crash_is_recorded_on_the_delivery(webhook_only, monkeypatch):
+    def crash(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("patreon_sync.webhooks.supporters_upsert", crash)
+    delivery = deliver("webhook_members_pledge_create.json", event="members:pledge:create")
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.error == "Unexpected error (RuntimeError); see the server log."
