@@ -167,7 +167,7 @@ FACEBOOK_PAGE_ID = env.str("FACEBOOK_PAGE_ID", default="")
 FACEBOOK_GROUP_ID = env.str("FACEBOOK_GROUP_ID", default="")
 FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
 FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
-FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v24.0")
+FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v26.0")
 FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
 
 # --- Patreon -------------------------------------------------------------------------------------
