@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.models import Event
 from events.selectors import events_upcoming
-from integrations.facebook import compose, publish, token_check
+from integrations.facebook import compose, publish, queue, token_check
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
 from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
@@ -188,7 +188,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
     search_fields = ["event_title", "message", "remote_id", "fbtrace_id"]
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
-    actions = ["mark_posted_by_hand", "mark_found_on_page", "mark_not_on_page"]
+    actions = ["send_queued_now", "mark_posted_by_hand", "mark_found_on_page", "mark_not_on_page"]
     change_list_template = "facebook/post_change_list.html"
 
     class Media:
@@ -266,6 +266,18 @@ class FacebookPostAdmin(admin.ModelAdmin):
             return post.get_status_display()
         url = reverse("admin:facebook_facebookpost_posted_by_hand", args=[post.pk])
         return format_html('<a class="button" href="{}">Mark as posted by hand…</a>', url)
+
+    @admin.action(description="Send queued posts now", permissions=["announce_on_facebook"])
+    def send_queued_now(self, request, queryset):
+        # Safe to repeat: the task publishes a post only while it is still queued.
+        pks = list(
+            queryset.filter(target=Target.PAGE, status=Status.QUEUED).values_list("pk", flat=True)
+        )
+        for pk in pks:
+            queue.enqueue_page_post(pk)
+        self._report(
+            request, len(pks), queryset.count(), "handed to the task worker", "queued Page"
+        )
 
     @admin.action(
         description="Mark prepared Group posts as posted by hand",

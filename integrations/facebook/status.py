@@ -1,8 +1,11 @@
 """Facebook's health for the admin, from what is stored: a few queries, no call to Facebook."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.facebook.client import SERVICE
 from integrations.facebook.models import FacebookPost, TokenCheck
@@ -10,6 +13,8 @@ from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 
 REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+# A queued post the worker has not touched for this long means the worker is not running.
+STUCK_AFTER = timedelta(minutes=10)
 Status = FacebookPost.Status
 
 
@@ -27,13 +32,24 @@ def integration_status() -> IntegrationStatus:
             "pages_manage_posts and pages_read_engagement)."
         )
 
+    cutoff = timezone.now() - STUCK_AFTER
+    stuck = Q(status=Status.QUEUED) & (
+        Q(next_attempt_at__isnull=True, updated_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)
+    )
     counts = FacebookPost.objects.filter(target=FacebookPost.Target.PAGE).aggregate(
         waiting=Count("pk", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
+        stuck=Count("pk", filter=stuck),
         failed=Count("pk", filter=Q(status=Status.FAILED)),
         checking=Count("pk", filter=Q(status=Status.NEEDS_CHECKING)),
     )
     status.waiting = counts["waiting"]
     status.failed = counts["failed"] + counts["checking"]
+    if counts["stuck"]:
+        status.problems.append(
+            f"{counts['stuck']} Page post(s) have waited more than 10 minutes: check that the "
+            "task worker (manage.py qcluster) runs, then use “Send queued posts now” in the "
+            "Facebook posts list."
+        )
     if counts["checking"]:
         status.problems.append(
             f"{counts['checking']} Page post(s) need checking: their answer was lost. Look at "
@@ -90,6 +106,7 @@ def integration_status() -> IntegrationStatus:
         ("Facebook posts", posts_url),
         ("Failed posts", f"{posts_url}?status__exact={Status.FAILED}"),
         ("Posts to check", f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
+        ("Queued posts", f"{posts_url}?status__exact={Status.QUEUED}"),
         ("Post templates", reverse("admin:facebook_posttemplate_changelist")),
         ("Token checks", reverse("admin:facebook_tokencheck_changelist")),
         ("Check the Page token", reverse("admin:facebook_tokencheck_run")),

@@ -24,7 +24,7 @@ def _day(value: datetime) -> str:
 def _verdict(info: client.TokenInfo, now: datetime) -> tuple[bool, str]:
     renew = "Renew the Page token (FACEBOOK_PAGE_ACCESS_TOKEN)"
     if not info.is_valid:
-        reason = f": {info.error}" if info.error else ""
+        reason = f": {info.error.rstrip('.')}" if info.error else ""
         return False, f"The Page token does not work{reason}. {renew}."
     if info.method == "debug_token":
         if info.token_type and info.token_type != "PAGE":

@@ -329,3 +329,23 @@ def test_the_admin_pages_load(staff_client, make_event, facebook, staff_user):
         reverse("admin:facebook_tokencheck_changelist"),
     ):
         assert staff_client.get(url).status_code == 200, url
+
+
+def test_queued_posts_can_be_handed_to_the_worker_again(staff_client, make_event, staff_user):
+    event = make_event()
+    queued, posted = (
+        FacebookPost.objects.create(
+            event=event, event_title=event.title, target="page", message="m", status=status
+        )
+        for status in (Status.QUEUED, Status.POSTED)
+    )
+    response = staff_client.post(
+        POSTS,
+        {"action": "send_queued_now", "_selected_action": [queued.pk, posted.pk], "index": "0"},
+        follow=True,
+    )
+    [task] = OrmQ.objects.all()
+    assert task.task["args"] == (queued.pk,)
+    text = page_text(response)
+    assert "1 post(s) handed to the task worker." in text
+    assert "1 post(s) left unchanged: only queued Page posts can be." in text

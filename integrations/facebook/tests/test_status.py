@@ -73,3 +73,16 @@ def test_a_check_that_could_not_run_gives_no_verdict(db, facebook):
     status = integration_status()
     assert status.token_ok is None
     assert status.problems == []
+
+
+def test_posts_queued_for_long_point_at_the_task_worker(facebook, post):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = post(Status.QUEUED)
+    FacebookPost.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    post(Status.QUEUED)  # just queued: fine
+    status = integration_status()
+    assert status.waiting == 2
+    assert any("task worker (manage.py qcluster)" in problem for problem in status.problems)
