@@ -154,6 +154,8 @@ def _perform(modeladmin, request, queryset, *, target: str):
             "shows here as they go out.",
             messages.SUCCESS,
         )
+        if not request.user.has_perm("facebook.view_facebookpost"):
+            return None  # back to the events list; its Facebook Page column shows the outcome
         ids = ",".join(str(post.pk) for post in outcome.created)
         return HttpResponseRedirect(
             f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}"

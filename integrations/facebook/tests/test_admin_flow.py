@@ -238,6 +238,11 @@ def test_only_staff_with_the_permission_see_and_run_the_actions(
     page = client.get(CHANGELIST).content.decode()
     assert PAGE_ACTION in page
     assert GROUP_ACTION in page
+    # Without access to the post log, confirming returns to the events list.
+    response = confirm(client, PAGE_ACTION, run_action(client, PAGE_ACTION, [event]))
+    assert response.status_code == 302
+    assert response["Location"] == CHANGELIST
+    assert FacebookPost.objects.get().created_by == event_editor
 
 
 def test_the_group_flow_prepares_text_to_paste_and_records_it(staff_client, make_event, facebook):
