@@ -14,6 +14,7 @@ from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import event_body, google_event_id, sync_event
 from integrations.google_calendar.tests.conftest import INTERNAL, PUBLIC
 from integrations.google_calendar.tests.fake_calendar_api import FakeCalendarApi
+from integrations.models import IntegrationLog
 
 
 @pytest.fixture
@@ -70,3 +71,32 @@ def test_reconcile_removes_an_event_deleted_while_the_worker_was_down(local_goog
     assert local_google.calls == {"events.list": 2, "events.delete": 2}
     assert list(local_google.live_events(INTERNAL)) == [google_event_id(kept)]
     assert list(local_google.live_events(PUBLIC)) == [google_event_id(kept)]
+
+
+def test_an_outage_is_retried_a_bounded_number_of_times_then_recorded(
+    calendar_settings, credentials_file, make_event
+):
+    with FakeCalendarApi([INTERNAL]) as api:
+        token_uri, endpoint = api.token_uri, api.api_endpoint
+    # The endpoint is gone now: every connection is refused.
+    info = json.loads(credentials_file.read_text())
+    credentials_file.write_text(json.dumps({**info, "token_uri": token_uri}))
+    calendar_settings.GOOGLE_CALENDAR_API_ENDPOINT = endpoint
+    calendar_settings.INTEGRATION_HTTP_ATTEMPTS = 3
+    client.forget_credentials()
+    event = make_event(audience=Event.Audience.STAFF)
+
+    result = sync_event(event_id=event.pk)
+
+    assert result.failed
+    entry = CalendarEntry.objects.get()
+    assert entry.state == "failed"
+    assert entry.last_error.startswith("Network error talking to Google")
+    outcomes = list(
+        IntegrationLog.objects.order_by("pk").values_list("operation", "outcome", "status_code")
+    )
+    assert outcomes == [
+        ("events.insert", "retried", None),
+        ("events.insert", "retried", None),
+        ("events.insert", "failed", None),
+    ]

@@ -237,3 +237,43 @@ def test_the_scheduled_reconcile_task_repairs_and_reports(google, make_event):
 def test_the_scheduled_reconcile_skips_without_settings(settings):
     settings.GOOGLE_CALENDAR_CREDENTIALS_PATH = ""
     assert tasks.reconcile_calendars().startswith("skipped: Google Calendar is not configured")
+
+
+def test_an_event_google_hides_after_deletion_is_re_confirmed_through_409(google, make_event):
+    # If the listing leaves out a deleted event, the insert answers 409 and becomes an update.
+    event = make_event(audience=Event.Audience.STAFF)
+    body = event_body(event)
+    google.respond(page(), page(), error(409, "duplicate"), answer(200, on_google(body)))
+
+    call_command("sync_calendars", stdout=StringIO())
+
+    gid = google_event_id(event)
+    assert google.calls[2:] == [
+        ("POST", f"/calendars/{INTERNAL}/events"),
+        ("PUT", f"/calendars/{INTERNAL}/events/{gid}"),
+    ]
+    assert google.requests[3].body == body
+    assert CalendarEntry.objects.get().state == "synced"
+
+
+def test_a_long_run_shows_progress(google, make_event):
+    events = [make_event(audience=Event.Audience.STAFF) for _ in range(30)]
+    google.respond(page(), page(), *[answer(200, on_google(event_body(e))) for e in events])
+    out = StringIO()
+
+    call_command("sync_calendars", stdout=out)
+
+    assert "  … 25/30" in out.getvalue()
+    assert "30 of 30 change(s) made with 30 call(s)" in out.getvalue()
+
+
+def test_a_refusal_stops_the_run_instead_of_failing_every_event(google, make_event):
+    for _ in range(3):
+        make_event(audience=Event.Audience.STAFF)
+    google.respond(page(), page(), error(403, "forbidden", "You need to have writer access"))
+
+    with pytest.raises(CommandError, match=r"Stopped early: .* may not change events"):
+        call_command("sync_calendars", stdout=StringIO(), stderr=StringIO())
+
+    assert len(google.requests) == 3  # two listings, one refused insert
+    assert CalendarEntry.objects.filter(state="failed").count() == 1
