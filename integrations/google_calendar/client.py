@@ -61,15 +61,6 @@ def missing_settings() -> list[str]:
     return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
 
 
-def service_account_email() -> str:
-    """The e-mail staff share the calendars with, read from the credentials file ("" if none)."""
-    try:
-        info = json.loads(Path(settings.GOOGLE_CALENDAR_CREDENTIALS_PATH).read_text())
-    except (OSError, ValueError):
-        return ""
-    return str(info.get("client_email", "")) if isinstance(info, dict) else ""
-
-
 def build_http() -> httplib2.Http:
     """The raw transport under the credentials (tests replace it with HttpMockSequence)."""
     return httplib2.Http(timeout=settings.INTEGRATION_HTTP_TIMEOUT)

@@ -483,3 +483,17 @@ def test_an_event_across_the_autumn_dst_change_is_sent_with_both_offsets(google,
         "timeZone": "Europe/Rome",
     }
     assert sent.body["end"] == {"dateTime": "2026-10-25T03:00:00+01:00", "timeZone": "Europe/Rome"}
+
+
+def test_a_broken_key_file_fails_with_what_to_do_and_calls_nothing(
+    google, make_event, credentials_file
+):
+    credentials_file.write_text('{"type": "service_account", "client_email": "x@y"}')
+    event = make_event(audience=Event.Audience.STAFF)
+
+    result = sync_event(event_id=event.pk)
+
+    assert google.requests == [] and google.token_requests == []
+    assert "cannot be used" in result.errors["internal"]
+    assert "GOOGLE_CALENDAR_CREDENTIALS_PATH" in result.errors["internal"]
+    assert CalendarEntry.objects.get().state == "failed"
