@@ -112,8 +112,12 @@ def _run(args, page_count: int) -> int:
     if len(first["per_page"]) != page_count:
         ok = _miss("not every page was reported")
 
-    p50, p99 = _webhook_times(args.deliveries)
-    print(f"webhook: {args.deliveries} signed deliveries, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    (p50, p99), (cpu50, cpu99) = _webhook_times(args.deliveries)
+    print(
+        f"webhook: {args.deliveries} signed deliveries, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+        f"(CPU time p50 {cpu50:.1f} ms, p99 {cpu99:.1f} ms; the rest is waiting for the disk "
+        f"or the CPU, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
     if p99 >= TARGET_P99_MS:
         ok = _miss(f"webhook p99 {p99:.1f} ms (target < {TARGET_P99_MS} ms)")
     print("all targets met" if ok else "TARGETS MISSED")
@@ -155,11 +159,11 @@ def _webhook_times(deliveries: int) -> tuple[float, float]:
     from django.test import Client
 
     client = Client()
-    times = []
+    times, cpu = [], []
     for number in range(deliveries):
         body = json.dumps(_member(f"hook-{number}", number)).encode()
         signature = hmac.new(SECRET.encode(), body, hashlib.md5).hexdigest()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         response = client.post(
             "/api/v1/patreon/webhook",
             data=body,
@@ -168,10 +172,15 @@ def _webhook_times(deliveries: int) -> tuple[float, float]:
             HTTP_X_PATREON_EVENT="members:pledge:update",
         )
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - cpu_started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"webhook answered {response.status_code}: {response.content!r}")
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+    return _p50_p99(times), _p50_p99(cpu)
+
+
+def _p50_p99(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    return statistics.median(values), values[int(len(values) * 0.99) - 1]
 
 
 # --- the Patreon stand-in ------------------------------------------------------------------------

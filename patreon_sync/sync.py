@@ -188,29 +188,31 @@ def supporters_upsert(
 
     if dry_run or not (new or changed):
         return result
+    linked: dict[int, set[int]] = {}
     with transaction.atomic():
         if new:
             Supporter.objects.bulk_create(new)
-            # MariaDB may not return ids from a bulk insert: read them back in one query.
-            created_pk = dict(
-                Supporter.objects.filter(
-                    patreon_member_id__in=[s.patreon_member_id for s in new]
-                ).values_list("patreon_member_id", "pk")
-            )
-            for member_id, tier_pks in new_links.items():
-                if tier_pks:
-                    relinked[created_pk[member_id]] = tier_pks
+            if any(supporter.pk is None for supporter in new):
+                # A backend that returns no ids from a bulk insert: read them back at once.
+                pk_of = dict(
+                    Supporter.objects.filter(
+                        patreon_member_id__in=[s.patreon_member_id for s in new]
+                    ).values_list("patreon_member_id", "pk")
+                )
+                for supporter in new:
+                    supporter.pk = pk_of[supporter.patreon_member_id]
+            linked = {s.pk: new_links[s.patreon_member_id] for s in new}
         if changed:
             Supporter.objects.bulk_update(changed, [*MEMBER_FIELDS, "last_synced_at", "state_at"])
         if relinked:
             SupporterTier.objects.filter(supporter_id__in=list(relinked)).delete()
-            SupporterTier.objects.bulk_create(
-                [
-                    SupporterTier(supporter_id=supporter_pk, tier_id=tier)
-                    for supporter_pk, tier_pks in relinked.items()
-                    for tier in tier_pks
-                ]
-            )
+        links_to_add = [
+            SupporterTier(supporter_id=supporter_pk, tier_id=tier)
+            for supporter_pk, tier_pks in (*linked.items(), *relinked.items())
+            for tier in tier_pks
+        ]
+        if links_to_add:
+            SupporterTier.objects.bulk_create(links_to_add)
     return result
 
 

@@ -173,7 +173,8 @@ def test_queries_per_page_do_not_grow_with_the_page_size(patreon):
         return len(queries)
 
     queries_for(1)  # the first run also creates the tiers and the token row
-    assert queries_for(5) == queries_for(60)
+    # Below 62 rows: SQLite's 999-parameter limit makes Django split larger bulk inserts.
+    assert queries_for(5) == queries_for(50)
 
 
 def test_migrate_schedules_the_daily_sync():
