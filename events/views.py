@@ -20,16 +20,19 @@ def event_public(request, pk: int):
         raise Http404("No such public event.")
     slt = event.start_time.astimezone(ZoneInfo(settings.SECOND_LIFE_TIME_ZONE))
     venue = event.start_time.astimezone(ZoneInfo(settings.TIME_ZONE))
+    # Formatted here: the template's |date filter would turn both back into the current zone.
     with translation.override("en"):
         when = f"{formats.date_format(slt, 'D j M Y, H:i')} SLT ({venue:%H:%M} {venue.tzname()})"
+        when_slt = f"{formats.date_format(slt, 'l, F j, Y, H:i')} SLT"
+    when_venue = f"{venue:%H:%M} {venue.tzname()}"
     # Facebook's preview shows og:description: lead with when and who.
     summary = " · ".join(part for part in (when, event.artist_names) if part)
     description = Truncator(" ".join((f"{summary}.", event.description)).strip()).chars(300)
     context = {
         "event": event,
         "artists": event.ordered_artists,
-        "when_slt": slt,
-        "when_venue": venue,
+        "when_slt": when_slt,
+        "when_venue": when_venue,
         "og_description": description,
         "canonical_url": settings.SITE_URL + request.path,
         "poster_url": settings.SITE_URL + event.poster.url if event.poster else "",

@@ -40,6 +40,9 @@ def test_the_public_page_carries_open_graph_tags_for_the_link_preview(client, ma
         == "https://maps.secondlife.com/secondlife/Dreamers%20Cave/128/64/22"
     )
     assert "og:image" not in page
+    # The visible time is SLT, not the server's zone, with the venue's time beside it.
+    assert "Saturday, December 5, 2026, 12:00 SLT" in page
+    assert "21:00 CET in Italy" in page
 
 
 def test_the_poster_is_the_preview_image(client, make_event, facebook, tmp_path, settings):
