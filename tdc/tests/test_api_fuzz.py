@@ -9,6 +9,8 @@ from datetime import UTC, timedelta
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -57,6 +59,17 @@ schema = load_api_schema()
 @pytest.fixture(autouse=True)
 def wsgi_host_allowed(settings):
     settings.ALLOWED_HOSTS = ["localhost"]
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """As Django's test client does: a request's end must not close the connection that holds
+    the test's transaction (MariaDB would lose it; in-memory SQLite ignores the close)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _max_bytes(case) -> int:
