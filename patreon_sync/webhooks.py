@@ -132,9 +132,9 @@ def _apply(delivery: WebhookDelivery) -> tuple[str, str, str]:
         document = json.loads(bytes(delivery.body))
     except (UnicodeDecodeError, ValueError):
         return Status.FAILED, "The body is not JSON.", ""
-    member_id = webhook_member_id(document)
     if delivery.event not in MEMBER_TRIGGERS:
-        return Status.IGNORED, "", member_id
+        return Status.IGNORED, "", ""
+    member_id = webhook_member_id(document)
     if not member_id:
         return Status.TEST, "", ""  # Patreon's "send test" carries no member
     try:

@@ -82,6 +82,13 @@ def test_status_flags_deliveries_waiting_for_a_worker(patreon):
     assert any("qcluster" in p for p in status.problems)
 
 
+def test_the_webhook_alone_is_configured_but_asks_for_the_token(webhook_only):
+    status = integration_status()
+    assert status.configured
+    assert status.missing_settings == ["PATREON_CREATOR_ACCESS_TOKEN"]
+    assert any("No creator token" in p for p in status.problems)
+
+
 def test_status_is_cheap(patreon):
     with CaptureQueriesContext(connection) as queries:
         integration_status()

@@ -107,6 +107,7 @@ def test_every_member_trigger_goes_through_the_upsert(webhook_only, event):
 def test_another_trigger_is_stored_and_ignored(webhook_only):
     delivery = deliver("webhook_posts_publish.json", event="posts:publish")
     assert delivery.status == WebhookDelivery.Status.IGNORED
+    assert delivery.member_id == ""  # a post id is not a member id
     assert not Supporter.objects.exists()
 
 
