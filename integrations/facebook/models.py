@@ -96,12 +96,10 @@ class FacebookPost(models.Model):
 
     @property
     def error_summary(self) -> str:
-        if not (self.error_code or self.error_message):
-            return ""
-        code = f"#{self.error_code}" if self.error_code is not None else ""
-        if self.error_subcode is not None:
-            code += f"/{self.error_subcode}"
-        return f"{code} {self.error_message}".strip()
+        # Graph errors are stored as "Graph API error <code>/<subcode>: <message> — <advice>".
+        if self.error_message:
+            return self.error_message
+        return f"Graph API error {self.error_code}" if self.error_code is not None else ""
 
 
 class TokenCheck(models.Model):
