@@ -128,12 +128,12 @@ def process_delivery(*, delivery_id: int) -> WebhookDelivery:
 
 def _apply(delivery: WebhookDelivery) -> tuple[str, str, str]:
     Status = WebhookDelivery.Status
+    if delivery.event not in MEMBER_TRIGGERS:
+        return Status.IGNORED, "", ""
     try:
         document = json.loads(bytes(delivery.body))
     except (UnicodeDecodeError, ValueError):
         return Status.FAILED, "The body is not JSON.", ""
-    if delivery.event not in MEMBER_TRIGGERS:
-        return Status.IGNORED, "", ""
     member_id = webhook_member_id(document)
     if not member_id:
         return Status.TEST, "", ""  # Patreon's "send test" carries no member
