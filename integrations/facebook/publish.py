@@ -23,6 +23,7 @@ from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, T
 # Publishing runs per post, and the pause before each retry after a transient failure.
 MAX_PUBLISH_RUNS = 4
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+ERROR_FIELDS = ["error_code", "error_subcode", "error_message", "fbtrace_id"]
 
 
 @dataclass
@@ -172,6 +173,16 @@ def page_post_publish(*, post_id: int) -> str:
             return post.status
         if post.status != FacebookPost.Status.QUEUED:
             return post.status  # a duplicate task: already handled
+        if post.event is None or not post.event.is_public_and_scheduled:
+            # Changed since staff confirmed (cancelled, back to draft, staff-only, deleted).
+            post.status = FacebookPost.Status.FAILED
+            _clear_error(post)
+            post.error_message = (
+                "Not posted: since it was queued the event was deleted or is no longer public "
+                "and scheduled. Announce it again if it should go out."
+            )
+            post.save(update_fields=[*ERROR_FIELDS, "status", "updated_at"])
+            return post.status
         post.status = FacebookPost.Status.SENDING
         post.attempts += 1
         post.next_attempt_at = None

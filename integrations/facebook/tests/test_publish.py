@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_q.models import Schedule
 
+from events.models import Event
 from integrations.facebook import publish, tasks
 from integrations.facebook.models import FacebookPost
 
@@ -221,4 +222,25 @@ def test_a_photo_post_whose_poster_vanished_fails_with_what_to_do(queued_post, m
     assert tasks.publish_page_post(post.pk) == Status.FAILED
     post.refresh_from_db()
     assert "poster could not be read" in post.error_message
+    assert len(responses.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "change", [{"status": "cancelled"}, {"status": "draft"}, {"audience": "staff"}]
+)
+@responses.activate
+def test_an_event_changed_after_queueing_is_not_posted(queued_post, change):
+    post = queued_post()
+    Event.objects.filter(pk=post.event_id).update(**change)
+    assert tasks.publish_page_post(post.pk) == Status.FAILED
+    assert len(responses.calls) == 0
+    post.refresh_from_db()
+    assert "no longer public and scheduled" in post.error_message
+
+
+@responses.activate
+def test_an_event_deleted_after_queueing_is_not_posted(queued_post):
+    post = queued_post()
+    post.event.delete()
+    assert tasks.publish_page_post(post.pk) == Status.FAILED
     assert len(responses.calls) == 0
