@@ -164,7 +164,13 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             text = raw.decode("utf-8", errors="replace")
         return format_html("<pre style='white-space: pre-wrap'>{}</pre>", text)
 
-    @admin.action(description="Reprocess selected deliveries (failed or waiting)")
+    def has_reprocess_permission(self, request) -> bool:
+        # Deliveries are never edited by hand, but reprocessing writes: it needs "change".
+        return request.user.has_perm("patreon_sync.change_webhookdelivery")
+
+    @admin.action(
+        description="Reprocess selected deliveries (failed or waiting)", permissions=["reprocess"]
+    )
     def reprocess_deliveries(self, request, queryset):
         count = reprocess(deliveries=queryset.order_by("received_at", "pk"))
         failed = queryset.filter(status=WebhookDelivery.Status.FAILED).count()

@@ -196,6 +196,17 @@ def test_the_reprocess_action_applies_a_failed_delivery(staff_client, webhook_on
     assert "Luna Sparrow" in detail.content.decode()
 
 
+def test_reprocessing_needs_the_change_permission(client, django_user_model, webhook_only):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_webhookdelivery"))
+    client.force_login(viewer)
+    response = client.get(reverse("admin:patreon_sync_webhookdelivery_changelist"))
+    assert response.status_code == 200
+    assert "reprocess_deliveries" not in response.content.decode()
+
+
 def test_the_token_admin_never_shows_the_token(staff_client, patreon):
     token_row()
     row = CreatorToken.objects.get()
