@@ -5,6 +5,9 @@ refresh runs inside a transaction holding the token row's lock (SELECT ... FOR U
 MariaDB; SQLite has no row locks, so the transaction first writes the row, which takes SQLite's
 database write lock). A worker that waited finds the token already renewed and uses it.
 
+A refresh whose answer is lost (OutcomeUnknown) may have spent the refresh token: the stored
+pair is kept, and if Patreon then refuses it the credentials are marked broken for staff.
+
 Never call into this module from inside an outer `transaction.atomic()`: the new pair must be
 committed even if the caller's work is rolled back, or the spent refresh token is lost.
 """

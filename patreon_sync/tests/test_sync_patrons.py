@@ -142,6 +142,17 @@ def test_a_dry_run_reports_and_writes_nothing(patreon):
 
 
 @responses.activate
+def test_a_dry_run_on_known_supporters_reports_lapses_without_writing(patreon):
+    serve_campaign([[ALICE, BRUNO], [CARLA]])
+    sync()
+    serve_campaign([[ALICE], [CARLA]])
+    out = sync("--dry-run")
+    assert "0 new, 0 changed, 1 lapsed, 2 unchanged" in out
+    assert Supporter.objects.get(full_name="Bruno").patron_status == "active_patron"
+    assert SyncRun.objects.count() == 1
+
+
+@responses.activate
 def test_the_only_campaign_is_found_when_none_is_set(patreon):
     patreon.PATREON_CAMPAIGN_ID = ""
     serve_campaign([[ALICE]])
