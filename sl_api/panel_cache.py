@@ -1,10 +1,7 @@
-"""Kept panels, and the one cheap query that says whether they still hold.
+"""Kept panels: rendered answers reused while the change marker says they still hold.
 
-Production runs several gunicorn processes and the default cache is per process, so a version
-bumped by a signal in one process would go unseen by the others. Instead every request asks the
-database for a change marker (counts and latest changes of events and line-ups, one query); a
-kept panel is used only while the marker is the one it was built under. An admin edit always
-moves the marker (`updated_at`), so it shows on the next poll in every process.
+Per process, in memory: no serialisation and no network on the hot path. Correctness does not
+depend on it being shared, since every request reads the marker from the database first.
 """
 
 import threading
@@ -12,31 +9,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db import connection
-
-from events.models import Event, EventArtist
+from sl_api.change_marker import panels_change_marker
 from sl_api.panels import Panel
 from sl_api.params import PanelQuery
 
 KEPT_PANELS_MAX = 512  # bodies are <= 16 KiB: at most a few MiB per process
 
 BuildPanel = Callable[..., Panel]
-
-
-def events_change_marker() -> tuple:
-    """A value that changes whenever an event or a line-up is added, edited or deleted."""
-    quote = connection.ops.quote_name
-    events, links = quote(Event._meta.db_table), quote(EventArtist._meta.db_table)
-    # Counts catch deletions; MAX(updated_at) catches edits; link ids catch line-up rewrites
-    # made outside the admin (which also saves the event).
-    sql = (
-        f"SELECT COUNT(*), MAX({quote('updated_at')}),"  # noqa: S608 (no user input)
-        f" (SELECT COUNT(*) FROM {links}), (SELECT MAX({quote('id')}) FROM {links})"
-        f" FROM {events}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
 
 
 class KeptPanels:
@@ -76,7 +55,7 @@ kept_panels = KeptPanels()
 
 def panel_for(name: str, build: BuildPanel, query: PanelQuery, *, now: datetime) -> Panel:
     """The panel `build` would make now: kept if still true, else built and kept."""
-    marker = events_change_marker()
+    marker = panels_change_marker()
     key = (name, *query.cache_key)
     panel = kept_panels.get(key, marker=marker, now=now.timestamp())
     if panel is None:

@@ -32,8 +32,8 @@ TEXT_FIELDS = ("start", "end", "date", "time", "title", "location", "type", "slu
 
 SHORTENABLE = ("title", "location", "artists")
 EXPENDABLE = ("slurl",)  # half a link is worse than none: emptied, never shortened
-# Renames of an artist or a location do not touch any event row (see panel_cache.py); a kept
-# panel is rebuilt at least this often so they show within a minute.
+# Writes that send no signal (QuerySet.update(), raw SQL) cannot move the change marker (see
+# change_marker.py); a kept panel is rebuilt at least this often so they show within a minute.
 KEEP_AT_MOST = timedelta(seconds=60)
 
 TEXT_SEPARATOR = "|"

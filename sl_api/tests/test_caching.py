@@ -1,12 +1,16 @@
 """Kept panels: few queries, fresh countdowns, ETag/304, and edits visible on the next poll."""
 
+import contextlib
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import transaction
 
 from events.models import Artist, Event, Location
 from events.services import event_set_artists
 from sl_api.bodies import JsonBody
+from sl_api.change_marker import panels_change_marker
+from sl_api.models import PanelsVersion
 from sl_api.panel_cache import KeptPanels, kept_panels
 from sl_api.panels import Panel
 from sl_api.tests.conftest import UTC
@@ -74,15 +78,44 @@ def _new_line_up(event):
     event_set_artists(event=event, artists=[Artist.objects.create(name="Someone Else")])
 
 
-@pytest.mark.parametrize(
-    "edit",
-    [_rename, _cancel, _make_staff_only, _move_to_tomorrow, _new_line_up, Event.delete],
-)
-def test_an_edit_shows_on_the_next_poll(client, make_event, now, edit):
+def _no_line_up(event):
+    event_set_artists(event=event, artists=[])
+
+
+def _rename_the_artist(event):
+    artist = event.ordered_artists[0]
+    artist.name = "Luna S."
+    artist.save()
+
+
+def _rename_the_location(event):
+    event.location.name = "Upper Deck"
+    event.location.save()
+
+
+def _add_one_in_bulk(event):
+    # bulk_create sends no signal: the highest id moving is what shows it.
+    Event.objects.bulk_create([Event(
+        title="Bulk", start_time=event.start_time - timedelta(minutes=30),
+        end_time=event.start_time, status=Event.Status.SCHEDULED,
+    )])  # fmt: skip
+
+
+EDITS = [
+    _rename, _cancel, _make_staff_only, _move_to_tomorrow, _new_line_up, _no_line_up,
+    _rename_the_artist, _rename_the_location, _add_one_in_bulk, Event.delete,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edit_shows_on_the_next_poll(
+    client, make_event, now, edit, django_capture_on_commit_callbacks
+):
     event = make_event(title="Original", start_time=NOW + timedelta(hours=1))
     polled = {path: client.get(f"/api/v1/sl/{path}").content for path in PATHS}
 
-    edit(event)
+    with django_capture_on_commit_callbacks(execute=True):  # as when staff's save commits
+        edit(event)
 
     after = {path: client.get(f"/api/v1/sl/{path}").content for path in PATHS}
     kept_panels.clear()
@@ -91,10 +124,13 @@ def test_an_edit_shows_on_the_next_poll(client, make_event, now, edit):
     assert after["events"] != polled["events"]
 
 
-def test_a_save_that_changes_nothing_shows_the_same_panel(client, make_event, now):
+def test_a_save_that_changes_nothing_shows_the_same_panel(
+    client, make_event, now, django_capture_on_commit_callbacks
+):
     event = make_event(start_time=NOW + timedelta(hours=1))
     polled = client.get("/api/v1/sl/events")
-    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save()
     again = client.get("/api/v1/sl/events", HTTP_IF_NONE_MATCH=polled["ETag"])
     assert again.status_code == 304
 
@@ -114,15 +150,50 @@ def test_an_ended_event_leaves_the_list_without_any_edit(client, make_event, now
     assert [e["title"] for e in client.get("/api/v1/sl/events").json()] == ["Later"]
 
 
-def test_a_renamed_location_shows_within_a_minute(client, make_event, now):
+def test_a_write_that_sends_no_signal_shows_within_a_minute(client, make_event, now):
     make_event(start_time=NOW + timedelta(hours=3))
-    Location.objects.update(name="New Stage")  # touches no event row: the marker cannot see it
-    now.at = NOW + timedelta(seconds=61)
+    client.get("/api/v1/sl/events")
+    Location.objects.update(name="New Stage")  # QuerySet.update() sends no signal
+    now.at = NOW + timedelta(seconds=59)
+    assert client.get("/api/v1/sl/events").json()[0]["location"] == "Main Stage"
+    now.at = NOW + timedelta(seconds=60)
     assert client.get("/api/v1/sl/events").json()[0]["location"] == "New Stage"
 
 
+def test_the_marker_moves_when_a_transaction_commits(
+    make_event, django_capture_on_commit_callbacks
+):
+    before = panels_change_marker()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            event = make_event(title="One", artists=["A", "B"])
+    after_create = panels_change_marker()
+    assert after_create != before
+    with django_capture_on_commit_callbacks(execute=True):
+        event.artists.add(Artist.objects.create(name="C"))
+    assert panels_change_marker() != after_create
+
+    with django_capture_on_commit_callbacks() as rolled_back:
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            Location.objects.create(name="Never", region="Nowhere")
+            raise RuntimeError("staff's save failed")
+    assert rolled_back == []
+
+
+def test_a_missing_version_row_is_recreated_by_the_next_change(
+    make_event, django_capture_on_commit_callbacks
+):
+    PanelsVersion.objects.all().delete()  # e.g. a table flushed by hand
+    assert panels_change_marker()[0] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event()
+    assert panels_change_marker()[0] >= 1
+
+
 @pytest.mark.parametrize("path", PATHS)
-def test_etag_and_304_for_web_clients(client, make_event, now, path):
+def test_etag_and_304_for_web_clients(
+    client, make_event, now, path, django_capture_on_commit_callbacks
+):
     event = make_event(start_time=NOW + timedelta(hours=1))
     first = client.get(f"/api/v1/sl/{path}")
     etag = first["ETag"]
@@ -137,8 +208,9 @@ def test_etag_and_304_for_web_clients(client, make_event, now, path):
     now.at = NOW + timedelta(seconds=30)  # the clock moving alone keeps the ETag
     assert client.get(f"/api/v1/sl/{path}", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
-    event.title = "Changed"
-    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Changed"
+        event.save()
     changed = client.get(f"/api/v1/sl/{path}", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
@@ -168,7 +240,7 @@ def test_a_database_outage_answers_503_json(client, now, monkeypatch):
     def unreachable():
         raise OperationalError("server has gone away")
 
-    monkeypatch.setattr("sl_api.panel_cache.events_change_marker", unreachable)
+    monkeypatch.setattr("sl_api.panel_cache.panels_change_marker", unreachable)
     response = client.get("/api/v1/sl/events")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json; charset=utf-8"
