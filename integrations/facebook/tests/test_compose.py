@@ -65,6 +65,17 @@ def test_times_are_real_slt_across_daylight_saving_changes(
     assert announcement(event) == f"When: {slt_text} SLT ({venue_text} in Italy)"
 
 
+@pytest.mark.parametrize("event_type", ["live_singer", "dj_set", "tribute_concert", "special"])
+def test_each_seeded_template_follows_slt_over_the_us_dst_change(make_event, facebook, event_type):
+    # Same 20:00 UTC start on both sides of 1 Nov 2026: 13:00 PDT before, 12:00 PST after.
+    before, after = (
+        make_event(event_type=event_type, start_time=datetime(2026, 10, 31, 20, tzinfo=UTC)),
+        make_event(event_type=event_type, start_time=datetime(2026, 11, 2, 20, tzinfo=UTC)),
+    )
+    assert "When: Saturday, October 31, 2026 at 13:00 SLT" in announcement(before)
+    assert "When: Monday, November 2, 2026 at 12:00 SLT" in announcement(after)
+
+
 def test_the_slt_day_is_used_when_it_differs_from_the_utc_day(make_event, facebook):
     # 03:00 UTC on Sunday is still Saturday evening in Second Life.
     event = make_event(start_time=datetime(2026, 12, 6, 3, 0, tzinfo=UTC))
