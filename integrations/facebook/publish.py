@@ -5,6 +5,7 @@ row lock, a run that finds it still "sending" (a crash mid-call) marks it for ch
 POST whose answer was lost is never repeated (integrations.http raises OutcomeUnknown).
 """
 
+import logging
 import mimetypes
 import uuid
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from integrations.facebook import client, queue
 from integrations.facebook.models import FacebookPost
 from integrations.facebook.preview import announcement_previews
 from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, TransientError
+
+logger = logging.getLogger(__name__)
 
 # Publishing runs per post, and the pause before each retry after a transient failure.
 MAX_PUBLISH_RUNS = 4
@@ -221,6 +224,15 @@ def page_post_publish(*, post_id: int) -> str:
         post.error_message = (
             f"The poster could not be read ({exc}): upload it again or remove it, then "
             "announce again."
+        )
+    except Exception as exc:
+        # A bug or an unforeseen failure mid-send: whether it went out is unknown.
+        logger.exception("Publishing Facebook post %s failed unexpectedly", post.pk)
+        post.status = FacebookPost.Status.NEEDS_CHECKING
+        _clear_error(post)
+        post.error_message = (
+            f"Unexpected error while sending ({type(exc).__name__}): look at the Page, then "
+            "mark this post as posted or not posted."
         )
     else:
         post.status = FacebookPost.Status.POSTED

@@ -244,3 +244,12 @@ def test_an_event_deleted_after_queueing_is_not_posted(queued_post):
     post.event.delete()
     assert tasks.publish_page_post(post.pk) == Status.FAILED
     assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_an_unexpected_failure_mid_send_is_marked_for_checking(queued_post):
+    post = queued_post()
+    responses.post(FEED, body=ValueError("boom"))
+    assert tasks.publish_page_post(post.pk) == Status.NEEDS_CHECKING
+    post.refresh_from_db()
+    assert "Unexpected error while sending (ValueError)" in post.error_message
