@@ -1,6 +1,7 @@
 """The real integrations behind the page: every registered status and button exists, and the
 buttons reach the outside world only through each integration's client (faked at HTTP)."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -101,3 +102,160 @@ def test_checking_a_good_page_token_says_until_when(staff_client, facebook_confi
     html = staff_client.post(url, follow=True).content.decode()
     assert "Facebook: Check the Page token: Page token valid until" in html
     assert re.search(r'<td class="token ">Page token valid until', html)
+
+
+PATREON_API = "https://www.patreon.com/api/oauth2/v2"
+CREATOR_TOKEN = "creator-token-not-real-456"
+
+
+@pytest.fixture
+def patreon_configured(settings):
+    settings.PATREON_API_URL = "https://www.patreon.com"
+    settings.PATREON_CREATOR_ACCESS_TOKEN = CREATOR_TOKEN
+    settings.PATREON_WEBHOOK_SECRET = "webhook-secret-not-real"
+    settings.PATREON_CLIENT_ID = settings.PATREON_CLIENT_SECRET = ""
+    settings.PATREON_CREATOR_REFRESH_TOKEN = ""
+    return settings
+
+
+def webhook(*, paused: bool, failures: int) -> dict:
+    return {
+        "type": "webhook",
+        "id": "7788",
+        "attributes": {
+            "uri": "https://tdc.example.org/api/v1/patreon/webhook",
+            "triggers": ["members:pledge:create", "members:pledge:update"],
+            "paused": paused,
+            "last_attempted_at": "2026-11-24T18:00:00.000+00:00",
+            "num_consecutive_times_failed": failures,
+        },
+    }
+
+
+def patreon_action(staff_client, key: str) -> str:
+    url = reverse("admin:integrations_health_action", args=["patreon", key])
+    return staff_client.post(url, follow=True).content.decode()
+
+
+@responses.activate
+def test_staff_see_that_patreon_paused_our_webhook(staff_client, patreon_configured):
+    responses.get(f"{PATREON_API}/webhooks", json={"data": [webhook(paused=True, failures=12)]})
+    html = patreon_action(staff_client, "webhook_state")
+    assert "PAUSED, 12 consecutive failures" in html
+    assert "Resume the webhook" in html  # offered right there
+
+
+@responses.activate
+def test_resuming_the_webhook_asks_patreon_to_unpause_it(staff_client, patreon_configured):
+    responses.get(f"{PATREON_API}/webhooks", json={"data": [webhook(paused=True, failures=3)]})
+    resume = responses.patch(
+        f"{PATREON_API}/webhooks/7788",
+        json={"data": webhook(paused=False, failures=0)},
+        match=[
+            responses.matchers.json_params_matcher(
+                {"data": {"id": "7788", "type": "webhook", "attributes": {"paused": False}}}
+            ),
+            responses.matchers.header_matcher({"Authorization": f"Bearer {CREATOR_TOKEN}"}),
+        ],
+    )
+    html = patreon_action(staff_client, "resume_webhook")
+    assert resume.call_count == 1
+    assert "Patreon: Resume the webhook: Resumed 1 webhook(s)" in html
+    assert CREATOR_TOKEN not in html
+
+
+@responses.activate
+def test_patreon_connection_test_reports_a_refused_token(staff_client, patreon_configured):
+    responses.get(
+        re.compile(rf"{PATREON_API}/identity.*"),
+        status=401,
+        json={"errors": [{"code": 1, "code_name": "Unauthorized", "detail": "token invalid"}]},
+    )
+    html = patreon_action(staff_client, "test_connection")
+    assert "Patreon: Test the connection failed" in html
+    assert CREATOR_TOKEN not in html
+    assert IntegrationLog.objects.filter(service="patreon", status_code=401).exists()
+
+
+INTERNAL = "staff-cal@group.calendar.google.com"
+PUBLIC = "public-cal@group.calendar.google.com"
+
+
+@pytest.fixture
+def google(settings, tmp_path):
+    """Google faked by a local HTTP endpoint (googleapiclient speaks httplib2, not requests)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from integrations.google_calendar import client as calendar_client
+    from tdc.tests.browser.fake_google import running_fake_google
+
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    with running_fake_google() as fake:
+        fake.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
+        credentials = tmp_path / "sa.json"
+        credentials.write_text(
+            json.dumps(
+                {
+                    "type": "service_account",
+                    "private_key": pem,
+                    "client_email": "tdc-sync@tdc-venue.iam.gserviceaccount.com",
+                    "token_uri": f"{fake.url}/token",
+                }
+            )
+        )
+        settings.GOOGLE_CALENDAR_CREDENTIALS_PATH = str(credentials)
+        settings.GOOGLE_CALENDAR_INTERNAL_ID = INTERNAL
+        settings.GOOGLE_CALENDAR_PUBLIC_ID = PUBLIC
+        settings.GOOGLE_CALENDAR_API_ENDPOINT = f"{fake.url}/calendar/v3/"
+        calendar_client.forget_credentials()
+        yield fake
+        calendar_client.forget_credentials()
+
+
+def calendar_action(staff_client, key: str) -> str:
+    url = reverse("admin:integrations_health_action", args=["google_calendar", key])
+    return staff_client.post(url, follow=True).content.decode()
+
+
+def test_calendar_connection_test_reads_both_calendars(staff_client, google):
+    html = calendar_action(staff_client, "test_connection")
+    assert "Google Calendar: Test the connection:" in html
+    assert "“TDC staff” is reachable" in html and "“The Dreamer&#x27;s Cave” is reachable" in html
+    assert [path for _, path in google.requests if "calendars" in path] == [
+        "/calendar/v3/calendars/staff-cal%40group.calendar.google.com",
+        "/calendar/v3/calendars/public-cal%40group.calendar.google.com",
+    ]
+
+
+def test_calendar_connection_test_says_to_share_an_unshared_calendar(staff_client, google):
+    del google.calendars[PUBLIC]  # Google answers 404 for a calendar it does not share with us
+    html = calendar_action(staff_client, "test_connection")
+    assert "Google Calendar: Test the connection failed" in html
+    assert "tdc-sync@tdc-venue.iam.gserviceaccount.com" in html
+
+
+def test_retrying_failed_calendar_entries_syncs_them(staff_client, google, make_event):
+    from integrations.google_calendar.models import CalendarEntry
+
+    event = make_event(title="Luna Sparrow Live")
+    for calendar in (CalendarEntry.Calendar.INTERNAL, CalendarEntry.Calendar.PUBLIC):
+        CalendarEntry.objects.create(
+            event=event,
+            calendar=calendar,
+            google_event_id="",
+            state=CalendarEntry.State.FAILED,
+            last_error="Calendar not shared",
+        )
+    html = calendar_action(staff_client, "retry_failed")
+    assert "Google Calendar: Sync the failed events again: 1 event(s) synced." in html
+    assert set(CalendarEntry.objects.values_list("state", flat=True)) == {"synced"}
+    assert len(google.events) == 2
