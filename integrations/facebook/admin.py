@@ -22,7 +22,7 @@ from integrations.facebook import compose, publish, queue, token_check
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
 from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
-from integrations.facebook.preview import announcement_previews, group_url
+from integrations.facebook.preview import announcement_previews, group_url, page_url
 
 ANNOUNCE_PERMISSION = "facebook.announce_on_facebook"
 Target = FacebookPost.Target
@@ -133,6 +133,7 @@ def _confirm_or_perform(modeladmin, request, queryset, *, target: str):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "can_confirm": any(not preview.refusal for preview in previews),
         "group_url": group_url(),
+        "page_url": page_url(),
     }
     return TemplateResponse(request, "facebook/confirm_announcement.html", context)
 

@@ -44,6 +44,11 @@ def page_missing_settings() -> list[str]:
     ]
 
 
+def page_url() -> str:
+    page_id = settings.FACEBOOK_PAGE_ID
+    return f"https://www.facebook.com/{page_id}" if page_id else ""
+
+
 def group_url() -> str:
     group_id = settings.FACEBOOK_GROUP_ID
     return f"https://www.facebook.com/groups/{group_id}/" if group_id else ""

@@ -64,7 +64,8 @@ def test_the_action_shows_exactly_what_goes_out_and_where(staff_client, make_eve
     text = page_text(response)
     assert "Announce on the Facebook Page?" in text
     assert "publicly" in text
-    assert "the Facebook Page, as a link post" in text
+    assert 'the Facebook Page <a href="https://www.facebook.com/1122334455"' in text
+    assert "as a link post" in text
     assert (
         "Live Music at The Dreamer's Cave!\n\nLuna Sparrow Live\n\nLuna Sparrow\n\n"
         "When: Saturday, December 5, 2026 at 12:00 SLT\nWhere: Main Stage"
