@@ -11,6 +11,7 @@ entry, an artist or a location. Writes that send no signal are caught too where 
 panels are rebuilt at least every minute (panels.KEEP_AT_MOST), which bounds that case.
 """
 
+import functools
 import logging
 
 from django.db import DatabaseError, connection, transaction
@@ -24,18 +25,23 @@ logger = logging.getLogger(__name__)
 
 def panels_change_marker() -> tuple:
     """A value that moves whenever something a panel shows is written (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_marker_sql(connection.vendor), [PANELS_VERSION_ID])
+        return tuple(cursor.fetchone())
+
+
+@functools.cache
+def _marker_sql(vendor: str) -> str:
+    # Built once per backend: this runs on every panel request.
     quote = connection.ops.quote_name
     version = quote(PanelsVersion._meta.db_table)
     events, links = quote(Event._meta.db_table), quote(EventArtist._meta.db_table)
     pk = quote("id")
     # Scalar subqueries, no FROM: a missing version row reads as NULL instead of no row.
-    sql = (
+    return (
         f"SELECT (SELECT {quote('number')} FROM {version} WHERE {pk} = %s),"  # noqa: S608
         f" (SELECT MAX({pk}) FROM {events}), (SELECT MAX({pk}) FROM {links})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [PANELS_VERSION_ID])
-        return tuple(cursor.fetchone())
 
 
 def _bump_panels_version() -> None:
