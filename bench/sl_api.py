@@ -93,9 +93,10 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per endpoint")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
-    parser.add_argument("--rounds", type=int, default=5, help="alternations of the two")
+    parser.add_argument("--rounds", type=int, default=10, help="alternations of the two")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--events", type=int, default=500)
+    parser.add_argument("--panel-path", default="/api/v1/sl/events", help="the panel URL to load")
     parser.add_argument("--workers", type=int, default=0, help="default: one per CPU")
     args = parser.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.connections <= 256 and 0 < args.rounds <= 50):
@@ -295,7 +296,7 @@ def _percentile(ordered: list[float], percent: float) -> float:
 
 
 async def _measure_both(port: int, args: argparse.Namespace) -> list[dict]:
-    paths = ["/api/v1/health", "/api/v1/sl/events"]
+    paths = ["/api/v1/health", args.panel_path]
     for path in paths:  # warm both: imports, database connections, the kept panel
         await _drive(port, path, args.connections, args.warmup)
     # Alternating short rounds, so that whatever else the machine does weighs on both alike.
@@ -314,10 +315,10 @@ async def _measure_both(port: int, args: argparse.Namespace) -> list[dict]:
 def _report(results: list[dict], args: argparse.Namespace) -> int:
     health, panel = results
     print()
-    print(f"{'endpoint':<22}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'fail':>6}")
+    print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'fail':>6}")
     for row in results:
         print(
-            f"{row['path']:<22}{row['requests']:>10}{row['rps']:>10.0f}"
+            f"{row['path']:<28}{row['requests']:>10}{row['rps']:>10.0f}"
             f"{row['p50']:>10.2f}{row['p99']:>10.2f}{row['failures']:>6}"
             f"   (load generator used {row['client_cpu']:.0%} of a CPU)"
         )

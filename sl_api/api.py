@@ -25,7 +25,7 @@ from sl_api.params import (
     MAX_BYTES_MAX,
     MAX_BYTES_MIN,
     BadParameter,
-    panel_query_from,
+    panel_query_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def _answer(
     request: HttpRequest, name: str, build: BuildPanel, *, lists: bool = True
 ) -> HttpResponse:
     try:
-        query = panel_query_from(request.GET, lists=lists)
+        query = panel_query_for(request.META.get("QUERY_STRING", ""), lists=lists)
     except BadParameter as error:
         return _error(400, str(error))
     now = clock.now()

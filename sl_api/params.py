@@ -4,6 +4,7 @@ Hand-parsed on purpose: a bad value must answer 400 with a short JSON `{"error":
 script can read, never ninja's 422 list of validation details.
 """
 
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,12 @@ class PanelQuery:
     @property
     def cache_key(self) -> tuple:
         return (self.zone.key, self.language, self.limit, self.max_bytes, self.format)
+
+
+@functools.lru_cache(maxsize=256)
+def panel_query_for(query_string: str, *, lists: bool = True) -> PanelQuery:
+    """`panel_query_from` for a raw query string, remembered: panels repeat theirs all day."""
+    return panel_query_from(QueryDict(query_string), lists=lists)
 
 
 def panel_query_from(params: QueryDict, *, lists: bool = True) -> PanelQuery:
