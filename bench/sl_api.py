@@ -55,7 +55,8 @@ def main() -> int:
     _prepare_database(args.events)
 
     port = _free_port()
-    workers = args.workers or os.cpu_count() or 1
+    # gunicorn's rule of thumb, 2 x cores + 1: with threads alone the GIL queues requests.
+    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     threads = max(1, -(-args.connections // workers))  # every connection gets a thread
     gunicorn = subprocess.Popen(
         [
@@ -97,7 +98,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--panel-path", default="/api/v1/sl/events", help="the panel URL to load")
-    parser.add_argument("--workers", type=int, default=0, help="default: one per CPU")
+    parser.add_argument("--workers", type=int, default=0, help="default: 2 x CPUs + 1")
     args = parser.parse_args()
     if not (0 < args.duration <= 120 and 0 < args.connections <= 256 and 0 < args.rounds <= 50):
         parser.error("duration must be in (0, 120] s, connections in (0, 256], rounds in (0, 50]")
