@@ -1,7 +1,7 @@
 """Patreon in the admin: supporters, tiers, webhook deliveries, sync runs, token health.
 
 Patreon is the truth for supporters and tiers, so their Patreon fields are read-only here;
-staff may only link a supporter to a site account.
+staff may only link a supporter to a site account. Exclusive content is ours: staff write it.
 """
 
 import json
@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from patreon_sync.models import CreatorToken, Supporter, SyncRun, Tier, WebhookDelivery
+from patreon_sync.models import (
+    CreatorToken,
+    ExclusiveContent,
+    Supporter,
+    SyncRun,
+    Tier,
+    WebhookDelivery,
+)
 from patreon_sync.selectors import active_condition, supporter_is_active, tiers_with_counts
 from patreon_sync.sync import MEMBER_FIELDS
 from patreon_sync.webhooks import reprocess
@@ -224,3 +231,34 @@ class CreatorTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExclusiveContent)
+class ExclusiveContentAdmin(admin.ModelAdmin):
+    list_display = ["title", "required_tier", "price", "published", "has_file", "updated_at"]
+    list_filter = ["published", "required_tier"]
+    list_editable = ["published"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["required_tier"]
+    fields = [
+        "title",
+        "slug",
+        "required_tier",
+        "published",
+        "summary",
+        "body",
+        "link",
+        "file",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="price", ordering="required_tier__amount_cents")
+    def price(self, content: ExclusiveContent) -> str:
+        return f"{content.required_tier.amount_cents / 100:.2f}"
+
+    @admin.display(boolean=True, description="file")
+    def has_file(self, content: ExclusiveContent) -> bool:
+        return bool(content.file)

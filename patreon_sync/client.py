@@ -281,3 +281,68 @@ def _next_cursor(document: dict) -> str:
     cursors = pagination.get("cursors") if isinstance(pagination, dict) else None
     cursor = cursors.get("next") if isinstance(cursors, dict) else None
     return cursor if isinstance(cursor, str) else ""
+
+
+# --- Sign in with Patreon (a supporter's own token; see patreon_sync/oauth.py) ----------------
+
+# The member fields a supporter's own token may read about their membership to our campaign.
+# Not `email`: on a member it needs campaigns.members[email], a creator scope; the user's own
+# address comes from fields[user] with the identity[email] scope instead.
+IDENTITY_MEMBER_FIELDS = ",".join(name for name in MEMBER_FIELDS.split(",") if name != "email")
+IDENTITY_QUERY = {
+    # Without the identity.memberships scope Patreon returns only the membership to our
+    # client's campaign; its campaign is included so we can check that it is ours.
+    "include": "memberships.currently_entitled_tiers,memberships.campaign",
+    "fields[user]": "full_name,email,is_email_verified",
+    "fields[member]": IDENTITY_MEMBER_FIELDS,
+    "fields[tier]": TIER_FIELDS,
+}
+# A visitor is waiting in the browser: one retry at most, not the task queue's patience.
+SIGNIN_ATTEMPTS = 2
+
+
+def exchange_authorization_code(*, code: str, redirect_uri: str) -> TokenPair:
+    """Spend a (single-use) authorization code for the user's tokens: POST /api/oauth2/token."""
+    secrets = (code, settings.PATREON_CLIENT_SECRET)
+    response = http.send(
+        service=SERVICE,
+        operation="oauth.code",
+        method="POST",
+        url=f"{settings.PATREON_API_URL}/api/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": settings.PATREON_CLIENT_ID,
+            "client_secret": settings.PATREON_CLIENT_SECRET,
+            "redirect_uri": redirect_uri,
+        },
+        classify=classify,
+        secrets=secrets,
+        attempts=SIGNIN_ATTEMPTS,
+    )
+    body = _json(response)
+    access = body.get("access_token")
+    if not isinstance(access, str) or not access:
+        raise PermanentError("Patreon's token answer had no access_token")
+    refresh = body.get("refresh_token")
+    expires_in = body.get("expires_in")
+    valid = isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
+    return TokenPair(
+        access, refresh if isinstance(refresh, str) else "", expires_in if valid else None
+    )
+
+
+def user_identity(*, access_token: str) -> dict:
+    """The signed-in user and their membership to our campaign: GET /api/oauth2/v2/identity."""
+    response = http.send(
+        service=SERVICE,
+        operation="oauth.identity",
+        method="GET",
+        url=api_url("identity"),
+        params=IDENTITY_QUERY,
+        headers={"Authorization": f"Bearer {access_token}"},
+        classify=classify,
+        secrets=(access_token,),
+        attempts=SIGNIN_ATTEMPTS,
+    )
+    return _json(response)

@@ -1,11 +1,15 @@
-"""Patreon supporters, tiers, the creator token and the webhook deliveries we received.
+"""Patreon supporters, tiers, the creator token, the webhook deliveries we received, and the
+exclusive content that supporters' tiers unlock.
 
 Field names mirror Patreon's API v2 where it has one, so staff, scripts and Patreon's docs
 speak the same words. No supporter is ever deleted: a lapsed supporter is a `former_patron`.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.urls import reverse
 
 
 class Tier(models.Model):
@@ -154,3 +158,59 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"sync {self.started_at:%Y-%m-%d %H:%M}"
+
+
+def exclusive_files_storage() -> FileSystemStorage:
+    # Outside MEDIA_ROOT on purpose: the web server serves MEDIA_ROOT to anyone, while these
+    # files are handed out only by the gated download view.
+    return FileSystemStorage(location=settings.VAR_DIR / "exclusive", base_url=None)
+
+
+class ExclusiveContent(models.Model):
+    """Something supporters unlock: a recording, backstage notes, an early line-up."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The page's address: /supporters/<slug>/"
+    )
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="Shown to everyone, also while locked"
+    )
+    body = models.TextField(blank=True, help_text="Shown only to those who may open it")
+    file = models.FileField(
+        upload_to="%Y/%m/",
+        storage=exclusive_files_storage,
+        blank=True,
+        help_text="Optional download, served only to those who may open it",
+    )
+    link = models.URLField(
+        max_length=500, blank=True, help_text="Optional link (an unlisted video, a folder)"
+    )
+    required_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        related_name="exclusive_content",
+        limit_choices_to={"amount_cents__gt": 0},
+        help_text="Supporters of this tier or of any tier costing at least as much may open it",
+    )
+    published = models.BooleanField(default=False, help_text="Listed on /supporters/")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "exclusive content"
+        verbose_name_plural = "exclusive content"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("patreon_sync:content", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # The free tier is membership, not support (selectors' rule): it cannot gate anything.
+        if self.required_tier_id and not self.required_tier.is_paid:
+            raise ValidationError(
+                {"required_tier": "Choose a paid tier: the free tier is not paid support."}
+            )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("events/", include("events.urls")),
+    path("", include("patreon_sync.urls")),  # /supporters/, /accounts/ (Sign in with Patreon)
 ]
 
 if settings.DEBUG:
