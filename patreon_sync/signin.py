@@ -123,7 +123,9 @@ def patreon_signin(*, identity: PatreonIdentity, current_user=None) -> SigninOut
             user = supporter.user
             if not user.is_active:
                 raise SigninRefused(
-                    "Account disabled", "This account is disabled. Please contact the staff.", 403
+                    "Account disabled",
+                    "This account is disabled. Please contact the staff.",
+                    status=403,
                 )
             return SigninOutcome(user, supporter, created_user=False, linked_now=False)
 
