@@ -16,6 +16,7 @@ import logging
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from events.models import Event, EventArtist
 from sl_api.models import PANELS_VERSION_ID, PanelsVersion
@@ -46,7 +47,9 @@ def _marker_sql(vendor: str) -> str:
 
 def _bump_panels_version() -> None:
     try:
-        bumped = PanelsVersion.objects.filter(pk=PANELS_VERSION_ID).update(number=F("number") + 1)
+        bumped = PanelsVersion.objects.filter(pk=PANELS_VERSION_ID).update(
+            number=F("number") + 1, changed_at=timezone.now()
+        )
         if not bumped:
             PanelsVersion.objects.get_or_create(pk=PANELS_VERSION_ID, defaults={"number": 1})
     except DatabaseError:

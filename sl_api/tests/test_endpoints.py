@@ -136,8 +136,10 @@ def test_a_running_event_is_next_with_zero_countdown_until_it_ends(client, make_
     assert (body["title"], body["starts_in"]) == ("Later", unix(at(4)) - unix(running.end_time))
 
 
-def test_next_is_a_null_event_when_nothing_is_coming(client, make_event, now):
-    make_event(start_time=at(-5))  # over
+def test_nothing_coming_is_an_empty_list_and_a_null_next_event(client, make_event, now):
+    make_event(start_time=at(-30))  # over, yesterday
+    assert client.get("/api/v1/sl/events").json() == []
+    assert client.get("/api/v1/sl/events/today").json() == []
     assert client.get("/api/v1/sl/events/next").json() == {"event": None}
 
 
