@@ -136,10 +136,11 @@ def _answer(
         response["Retry-After"] = "60"
         return response
     headers = {"ETag": panel.body.etag, "Cache-Control": CACHE_CONTROL}
+    content_type = panel.body.content_type  # on a 304 too: the type of what is reused
     if _matches(request.headers.get("If-None-Match"), panel.body.etag):
-        return HttpResponse(status=304, headers=headers)
+        return HttpResponse(status=304, content_type=content_type, headers=headers)
     body = panel.body.at(int(now.timestamp()))
-    return HttpResponse(body, content_type=panel.body.content_type, headers=headers)
+    return HttpResponse(body, content_type=content_type, headers=headers)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

@@ -202,6 +202,7 @@ def test_etag_and_304_for_web_clients(
     unchanged = client.get(f"/api/v1/sl/{path}", HTTP_IF_NONE_MATCH=etag)
     assert unchanged.status_code == 304 and unchanged.content == b""
     assert unchanged["ETag"] == etag
+    assert unchanged["Content-Type"] == first["Content-Type"]
     listed = client.get(f"/api/v1/sl/{path}", HTTP_IF_NONE_MATCH=f'"other", {etag}')
     assert listed.status_code == 304
 
