@@ -7,6 +7,11 @@ errors are JSON:API `{"errors": [{"code_name", "detail", "status", ...}]}` and a
 `retry_after_seconds`; tokens are refreshed with `POST /api/oauth2/token`,
 `grant_type=refresh_token` (refresh tokens are single use); webhooks are read and updated at
 `/api/oauth2/v2/webhooks`.
+
+Sign in with Patreon uses the same host (PATREON_API_URL): the code is exchanged at
+`POST /api/oauth2/token` (`grant_type=authorization_code`, the registered `redirect_uri`), and
+`GET /api/oauth2/v2/identity` with `include=memberships` returns, for a token without the
+`identity.memberships` scope, only the user's membership to our client's campaign.
 """
 
 from collections.abc import Iterator

@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -218,6 +219,16 @@ def callback(request):
         )
     except SigninRefused as exc:
         return _problem(request, exc.title, exc.message, status=exc.status)
+    except IntegrityError:
+        # The same supporter signing in twice at once: the other request won; nothing half-done.
+        return _problem(
+            request,
+            "Please try again",
+            "Your sign-in crossed another one for the same Patreon account. Nothing was "
+            "changed. Please sign in again.",
+            status=409,
+            retry_next=next_url,
+        )
     if request.user != outcome.user:
         login(request, outcome.user, backend=MODEL_BACKEND)
     if outcome.linked_now:
