@@ -22,6 +22,7 @@ status is 1 when a target is missed or a request failed.
 import argparse
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -52,40 +53,41 @@ def main() -> int:
     }
     os.environ.update(env)
     print(f"database: {_without_password(database_url)} (throwaway)")
-    _prepare_database(args.events)
-
-    port = _free_port()
-    # gunicorn's rule of thumb, 2 x cores + 1: with threads alone the GIL queues requests.
-    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-    threads = max(1, -(-args.connections // workers))  # every connection gets a thread
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "tdc.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--worker-class=gthread",
-            f"--workers={workers}",
-            f"--threads={threads}",
-            "--keep-alive=30",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: stopped as a whole below
-    )
-    print(
-        f"gunicorn: 127.0.0.1:{port}, {workers} gthread workers x {threads} threads, "
-        f"CONN_MAX_AGE={env['CONN_MAX_AGE']}"
-    )
+    gunicorn = None
     try:
+        _prepare_database(args.events)
+        port = _free_port()
+        # gunicorn's rule of thumb, 2 x cores + 1: with threads alone the GIL queues requests.
+        workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+        threads = max(1, -(-args.connections // workers))  # every connection gets a thread
+        gunicorn = subprocess.Popen(
+            [
+                _gunicorn(),
+                "tdc.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                "--worker-class=gthread",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                "--keep-alive=30",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,  # its own process group: stopped as a whole below
+        )
+        print(
+            f"gunicorn: 127.0.0.1:{port}, {workers} gthread workers x {threads} threads, "
+            f"CONN_MAX_AGE={env['CONN_MAX_AGE']}"
+        )
         _wait_until_up(port, gunicorn)
         results = asyncio.run(_measure_both(port, args))
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
+        if gunicorn is not None:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(gunicorn.pid, signal.SIGKILL)
         drop_database()
     return _report(results, args)
 
@@ -189,6 +191,15 @@ def _prepare_database(count: int) -> None:
 
 
 # --- gunicorn ----------------------------------------------------------------------------------
+
+
+def _gunicorn() -> str:
+    """gunicorn from this interpreter's environment (requirements.txt pins it)."""
+    beside = Path(sys.executable).parent / "gunicorn"
+    found = str(beside) if beside.exists() else shutil.which("gunicorn")
+    if not found:
+        raise SystemExit("gunicorn not found: run with .venv/bin/python (pip install -r ...)")
+    return found
 
 
 def _free_port() -> int:
