@@ -124,10 +124,26 @@ def _wait_seconds(retry_state: tenacity.RetryCallState) -> float:
 def _retry_after_too_long(retry_state: tenacity.RetryCallState) -> bool:
     # A provider asking for a long pause: give up now and let the task queue come back later.
     error = retry_state.outcome.exception() if retry_state.outcome else None
+    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
     return (
         isinstance(error, IntegrationError)
         and error.retry_after is not None
-        and error.retry_after > max(settings.INTEGRATION_HTTP_MAX_WAIT, 0) > 0
+        and max_wait > 0
+        and error.retry_after > max_wait
+    )
+
+
+def retry_policy(*, attempts: int, sleep: Callable[[float], None]) -> tenacity.Retrying:
+    """Our retry policy for one logical call: TransientError only, bounded, Retry-After first.
+
+    Shared by this transport and by clients built on other libraries (googleapiclient).
+    """
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts) | _retry_after_too_long,
+        retry=tenacity.retry_if_exception(lambda e: isinstance(e, TransientError)),
+        wait=_wait_seconds,
+        sleep=sleep,
+        reraise=True,
     )
 
 
@@ -214,14 +230,8 @@ def send(
             raise error
         return response
 
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts) | _retry_after_too_long,
-        retry=tenacity.retry_if_exception(lambda e: isinstance(e, TransientError)),
-        wait=_wait_seconds,
-        sleep=sleep,
-        reraise=True,
-    )
-    for attempt in retrying:
+    # A lambda, so a test that replaces this module's `sleep` sees every wait.
+    for attempt in retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds)):
         with attempt:
             return once(attempt.retry_state.attempt_number)
     raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover

@@ -16,7 +16,6 @@ from typing import Any
 import google.auth.exceptions
 import google_auth_httplib2
 import httplib2
-import tenacity
 from django.conf import settings
 from google.oauth2 import service_account
 from googleapiclient import discovery
@@ -29,6 +28,7 @@ from integrations.http import (
     PermanentError,
     TransientError,
     parse_retry_after,
+    retry_policy,
 )
 from integrations.models import IntegrationLog
 
@@ -219,13 +219,7 @@ class CalendarClient:
                 raise error
             return result
 
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(attempts) | _retry_after_too_long,
-            retry=tenacity.retry_if_exception(lambda e: isinstance(e, TransientError)),
-            wait=_wait_seconds,
-            sleep=lambda seconds: sleep(seconds),
-            reraise=True,
-        )
+        retrying = retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds))
         for attempt in retrying:
             with attempt:
                 return once(attempt.retry_state.attempt_number)
@@ -294,28 +288,6 @@ def _error_details(exc: HttpError) -> tuple[list[str], str]:
         str(item.get("reason", "")) for item in error.get("errors", []) if isinstance(item, dict)
     ]
     return [r for r in reasons if r], str(error.get("message", ""))[:300]
-
-
-def _wait_seconds(retry_state: tenacity.RetryCallState) -> float:
-    error = retry_state.outcome.exception() if retry_state.outcome else None
-    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
-    if isinstance(error, IntegrationError) and error.retry_after is not None:
-        return min(error.retry_after, max_wait)
-    base = settings.INTEGRATION_HTTP_BACKOFF
-    backoff = tenacity.wait_exponential_jitter(multiplier=base, max=max_wait, jitter=base)
-    return backoff(retry_state)
-
-
-def _retry_after_too_long(retry_state: tenacity.RetryCallState) -> bool:
-    # Google asking for a longer pause than we wait: stop; the next sync or reconcile repairs.
-    error = retry_state.outcome.exception() if retry_state.outcome else None
-    max_wait = settings.INTEGRATION_HTTP_MAX_WAIT
-    return (
-        isinstance(error, IntegrationError)
-        and error.retry_after is not None
-        and max_wait > 0
-        and error.retry_after > max_wait
-    )
 
 
 def sleep(seconds: float) -> None:
