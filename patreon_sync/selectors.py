@@ -44,11 +44,22 @@ def supporter_is_active(*, supporter: Supporter, now: datetime) -> bool:
     return False
 
 
+def monthly_entitled_cents(supporter: Supporter) -> int:
+    """Patreon's entitled amount per month.
+
+    For an annual pledge (`pledge_cadence` 12) `currently_entitled_amount_cents` is the whole
+    year's payment, which would otherwise unlock tiers twelve times dearer.
+    """
+    cadence = supporter.pledge_cadence if (supporter.pledge_cadence or 0) > 1 else 1
+    return -(-supporter.currently_entitled_amount_cents // cadence)  # rounded up: paid stays > 0
+
+
 def supporter_entitled_cents(*, supporter: Supporter, now: datetime) -> int:
-    """What the supporter is entitled to, in cents (0 when not active): the tier gate."""
+    """What the supporter is entitled to per month, in cents (0 when not active): the tier
+    gate, compared with tiers' monthly prices."""
     if not supporter_is_active(supporter=supporter, now=now):
         return 0
-    return max(supporter.currently_entitled_amount_cents, _paid_tier_cents(supporter))
+    return max(monthly_entitled_cents(supporter), _paid_tier_cents(supporter))
 
 
 def active_condition(*, now: datetime) -> Q:

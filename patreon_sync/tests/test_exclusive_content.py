@@ -94,6 +94,10 @@ def viewer(kind: str, tiers) -> User | None:
         return supporter_user(tier=backstage, cents=1000)
     if kind == "active, entitled by amount above the price":
         return supporter_user(cents=1500)
+    if kind == "annual at a lower tier":  # Patreon reports the year's payment: 36.00
+        user = supporter_user(tier=dreamer, cents=3600)
+        Supporter.objects.filter(user=user).update(pledge_cadence=12)
+        return user
     if kind == "declined inside the grace period":
         return supporter_user(status="declined_patron", tier=backstage, cents=1000)
     if kind == "declined after the grace period":
@@ -115,6 +119,7 @@ MATRIX = [
     ("active at a lower tier", 403),
     ("active at the right tier", 200),
     ("active, entitled by amount above the price", 200),
+    ("annual at a lower tier", 403),
     ("declined inside the grace period", 200),
     ("declined after the grace period", 403),
     ("former", 403),

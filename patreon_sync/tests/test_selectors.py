@@ -107,6 +107,19 @@ def test_entitled_cents_is_the_best_of_amount_and_tiers_and_zero_when_inactive(t
     assert supporter_entitled_cents(supporter=lapsed, now=NOW) == 0
 
 
+def test_an_annual_pledge_is_compared_per_month_not_by_the_years_payment(tiers):
+    # Patreon reports an annual member's entitled amount as the year's payment (36.00 for a
+    # 3.00 tier): it must not unlock the 10.00 tier.
+    row = supporter(cents=3600, tiers=[tiers["dreamer"]])
+    Supporter.objects.filter(pk=row.pk).update(pledge_cadence=12)
+    row.refresh_from_db()
+    assert supporter_entitled_cents(supporter=row, now=NOW) == 300
+    # A custom annual amount above every tier counts per month too.
+    Supporter.objects.filter(pk=row.pk).update(currently_entitled_amount_cents=18000)
+    row.refresh_from_db()
+    assert supporter_entitled_cents(supporter=row, now=NOW) == 1500
+
+
 def test_tier_counts_separate_entitled_from_active(tiers):
     supporter(tiers=[tiers["dreamer"]])
     supporter(status="former_patron", tiers=[tiers["dreamer"]])
