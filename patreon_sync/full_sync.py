@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from integrations.http import IntegrationError, PermanentError
@@ -101,12 +102,15 @@ def sync_campaign(
                 f"({len(result.created)} new, {len(result.changed)} changed, "
                 f"{len(result.unchanged)} unchanged)"
             )
-        # The list was read to the end: whoever Patreon no longer lists has lapsed.
+        # The list was read to the end: whoever Patreon no longer lists has lapsed. Not those
+        # a webhook or a sign-in recorded after the listing began: they may have pledged after
+        # the page that would have listed them was read.
+        learned_before_run = Q(state_at__isnull=True) | Q(state_at__lt=run.started_at)
         absent = [
             member_id
-            for member_id in Supporter.objects.exclude(
-                patron_status=Supporter.PatronStatus.FORMER
-            ).values_list("patreon_member_id", flat=True)
+            for member_id in Supporter.objects.filter(learned_before_run)
+            .exclude(patron_status=Supporter.PatronStatus.FORMER)
+            .values_list("patreon_member_id", flat=True)
             if member_id not in seen
         ]
         run.lapsed = len(supporters_lapse(member_ids=absent, now=timezone.now(), dry_run=dry_run))

@@ -1,5 +1,6 @@
 """`manage.py sync_patrons`: upsert everything, lapse only after a complete run."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -7,8 +8,11 @@ import responses
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from patreon_sync.models import Supporter, SyncRun, Tier
+from patreon_sync.payloads import parse_member
+from patreon_sync.sync import supporters_upsert
 from patreon_sync.tests.conftest import API, CAMPAIGN, fixture_json, member_resource, members_page
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +103,28 @@ def test_members_absent_from_a_complete_run_become_former_patrons(patreon):
     assert list(bruno.tiers.all()) == []
     assert "1 lapsed" in out
     assert Supporter.objects.count() == 3  # nobody is deleted
+
+
+@responses.activate
+def test_a_supporter_who_pledges_during_the_run_is_not_lapsed_by_it(patreon):
+    serve_campaign([[ALICE, BRUNO], [CARLA]])
+    sync()
+    newcomer = member_resource("d4", name="Dora", tiers=("9512103",), cents=1000)
+
+    def last_page(request):
+        # Page 1 was read without Dora; her pledge webhook is processed before this page.
+        supporters_upsert(
+            members=[parse_member(newcomer, {})], source_at=timezone.now(), from_api=True
+        )
+        return 200, {}, json.dumps(members_page([CARLA]))
+
+    responses.reset()
+    responses.get(CAMPAIGN_URL, json=fixture_json("api_campaign_with_tiers.json"))
+    responses.get(MEMBERS_URL, json=members_page([ALICE, BRUNO], next_cursor="cursor-1"))
+    responses.add_callback(responses.GET, MEMBERS_URL, callback=last_page)
+    out = sync()
+    assert Supporter.objects.get(full_name="Dora").patron_status == "active_patron"
+    assert "0 lapsed" in out
 
 
 @responses.activate
