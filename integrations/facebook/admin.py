@@ -142,8 +142,11 @@ def _perform(modeladmin, request, queryset, *, target: str):
     event_ids = list(queryset.values_list("pk", flat=True))
     reposts = {int(v) for v in request.POST.getlist("repost") if v.isdigit()}
     keys = {pk: request.POST.get(f"request_key_{pk}", "") for pk in event_ids}
+    digests = {pk: request.POST.get(f"digest_{pk}", "") for pk in event_ids}
     service = publish.page_posts_queue if target == Target.PAGE else publish.group_posts_prepare
-    outcome = service(event_ids=event_ids, user=request.user, reposts=reposts, request_keys=keys)
+    outcome = service(
+        event_ids=event_ids, user=request.user, reposts=reposts, request_keys=keys, digests=digests
+    )
     for event, reason in outcome.skipped:
         modeladmin.message_user(request, f"Not done for “{event}”: {reason}", messages.WARNING)
     if not outcome.created:

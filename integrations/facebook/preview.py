@@ -1,5 +1,6 @@
 """What an announcement would send, and why staff should think twice: read-only, no API call."""
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,6 +35,12 @@ class AnnouncementPreview:
     @property
     def needs_repost_tick(self) -> bool:
         return bool(self.already_on_target) and not self.refusal
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of what goes out, so a confirmation only sends what staff were shown."""
+        shown = "\x1f".join((self.target, self.message, self.link, str(self.with_photo)))
+        return hashlib.sha256(shown.encode()).hexdigest()
 
 
 def page_missing_settings() -> list[str]:

@@ -5,6 +5,7 @@ row lock, a run that finds it still "sending" (a crash mid-call) marks it for ch
 POST whose answer was lost is never repeated (integrations.http raises OutcomeUnknown).
 """
 
+import hmac
 import logging
 import mimetypes
 import uuid
@@ -50,8 +51,13 @@ def _create_posts(
     user,
     reposts: set[int],
     request_keys: dict[int, str],
+    digests: dict[int, str],
 ) -> ConfirmOutcome:
-    """Record one post per event that may go out; everything is re-checked here, not trusted."""
+    """Record one post per event that may go out; everything is re-checked here, not trusted.
+
+    `digests` are the fingerprints of the previews staff confirmed: an event whose text, link
+    or photo has changed since (its details or its template were edited) is not posted.
+    """
     outcome = ConfirmOutcome()
     # Lock the events so two staff confirming at once cannot both post the same one.
     locked = list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
@@ -66,8 +72,17 @@ def _create_posts(
             )
             continue
         key = _parse_key(request_keys.get(event.pk))
-        if key is None:
+        if key is None or not digests.get(event.pk):
             outcome.skipped.append((event, "The confirmation form was incomplete; try again."))
+            continue
+        if not hmac.compare_digest(preview.digest, digests[event.pk]):
+            outcome.skipped.append(
+                (
+                    event,
+                    "Its text, link or photo changed after you looked (the event or its template "
+                    "was edited); announce it again to see what would go out now.",
+                )
+            )
             continue
         try:
             with transaction.atomic():
@@ -91,7 +106,12 @@ def _create_posts(
 
 @transaction.atomic
 def page_posts_queue(
-    *, event_ids: list[int], user, reposts: set[int], request_keys: dict[int, str]
+    *,
+    event_ids: list[int],
+    user,
+    reposts: set[int],
+    request_keys: dict[int, str],
+    digests: dict[int, str],
 ) -> ConfirmOutcome:
     """Queue the confirmed Page posts; the worker publishes them once this commits."""
     outcome = _create_posts(
@@ -101,6 +121,7 @@ def page_posts_queue(
         user=user,
         reposts=reposts,
         request_keys=request_keys,
+        digests=digests,
     )
     for post in outcome.created:
         transaction.on_commit(lambda pk=post.pk: queue.enqueue_page_post(pk))
@@ -109,7 +130,12 @@ def page_posts_queue(
 
 @transaction.atomic
 def group_posts_prepare(
-    *, event_ids: list[int], user, reposts: set[int], request_keys: dict[int, str]
+    *,
+    event_ids: list[int],
+    user,
+    reposts: set[int],
+    request_keys: dict[int, str],
+    digests: dict[int, str],
 ) -> ConfirmOutcome:
     """Record Group posts as prepared: the Graph API cannot publish to Groups since 2024-04-22."""
     return _create_posts(
@@ -119,6 +145,7 @@ def group_posts_prepare(
         user=user,
         reposts=reposts,
         request_keys=request_keys,
+        digests=digests,
     )
 
 

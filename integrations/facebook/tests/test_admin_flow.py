@@ -11,7 +11,7 @@ from django_q.models import OrmQ
 
 from events.models import Event
 from integrations.facebook import tasks
-from integrations.facebook.models import FacebookPost
+from integrations.facebook.models import FacebookPost, PostTemplate
 
 from .conftest import GRAPH, PAGE_ID
 
@@ -50,6 +50,7 @@ def confirm(client, action, response, *, repost=(), keys=None):
         data[f"request_key_{preview.event.pk}"] = (keys or {}).get(
             preview.event.pk, preview.request_key
         )
+        data[f"digest_{preview.event.pk}"] = preview.digest
     return client.post(CHANGELIST, data)
 
 
@@ -129,6 +130,7 @@ def test_events_that_cannot_be_announced_are_refused_with_the_reason(
             "confirm": "yes",
             "_selected_action": [event.pk],
             f"request_key_{event.pk}": "6a3f4c4e-8d0e-4e55-9a43-0f0a3c1b2d11",
+            f"digest_{event.pk}": "0" * 64,
         },
     )
     assert not FacebookPost.objects.exists()
@@ -200,6 +202,46 @@ def test_submitting_the_same_confirmation_twice_posts_once(
     assert "already submitted" in page_text(staff_client.get(response["Location"]))
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda event: Event.objects.filter(pk=event.pk).update(title="Luna Sparrow — moved"),
+        lambda event: PostTemplate.objects.filter(event_type="live_singer").update(
+            text="Different words: {title}"
+        ),
+    ],
+    ids=["event edited", "template edited"],
+)
+def test_a_post_that_changed_after_the_preview_is_not_sent(
+    staff_client, make_event, facebook, edit, django_capture_on_commit_callbacks
+):
+    event = make_event()
+    preview = run_action(staff_client, PAGE_ACTION, [event])
+    edit(event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(staff_client, PAGE_ACTION, preview)
+    assert not FacebookPost.objects.exists()
+    assert not OrmQ.objects.exists()
+    assert "changed after you looked" in page_text(staff_client.get(response["Location"]))
+
+
+def test_a_confirmation_without_the_previews_fingerprint_is_refused(
+    staff_client, make_event, facebook
+):
+    event = make_event()
+    preview = run_action(staff_client, PAGE_ACTION, [event]).context["previews"][0]
+    staff_client.post(
+        CHANGELIST,
+        {
+            "action": PAGE_ACTION,
+            "confirm": "yes",
+            "_selected_action": [event.pk],
+            f"request_key_{event.pk}": preview.request_key,
+        },
+    )
+    assert not FacebookPost.objects.exists()
+
+
 @pytest.fixture
 def event_editor(db, django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
@@ -229,6 +271,7 @@ def test_only_staff_with_the_permission_see_and_run_the_actions(
             "confirm": "yes",
             "_selected_action": [event.pk],
             f"request_key_{event.pk}": "6a3f4c4e-8d0e-4e55-9a43-0f0a3c1b2d11",
+            f"digest_{event.pk}": "0" * 64,
         },
     )
     assert forged.status_code == 302
