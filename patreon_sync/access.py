@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -75,10 +76,11 @@ def viewer_for(user, *, now: datetime | None = None) -> Viewer:
 
 
 def pledge_url(tier: Tier) -> str:
-    """Patreon's checkout for this tier (the tier's documented `/bePatron?c=…&rid=…` form).
-
-    Needs the campaign id; without PATREON_CAMPAIGN_ID the page names the tier without a link.
-    """
+    """Patreon's checkout for this tier: the tier's own `url` as the sync read it, else the
+    `/bePatron?c=…&rid=…` form (which needs PATREON_CAMPAIGN_ID), else "" (the page then names
+    the tier without a link)."""
+    if tier.url:
+        return urljoin(f"{settings.PATREON_API_URL}/", tier.url)
     if not settings.PATREON_CAMPAIGN_ID or not tier.patreon_id:
         return ""
     query = urlencode({"c": settings.PATREON_CAMPAIGN_ID, "rid": tier.patreon_id})

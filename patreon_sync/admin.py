@@ -101,6 +101,7 @@ class TierAdmin(admin.ModelAdmin):
         "title",
         "amount_cents",
         "published",
+        "url",
         "first_seen_at",
         "last_synced_at",
     ]

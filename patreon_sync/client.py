@@ -41,7 +41,7 @@ MEMBER_FIELDS = ",".join(
         "is_free_trial",
     ]
 )
-TIER_FIELDS = "title,amount_cents,published"
+TIER_FIELDS = "title,amount_cents,published,url"
 MEMBER_QUERY = {
     "include": "currently_entitled_tiers,user",
     "fields[member]": MEMBER_FIELDS,

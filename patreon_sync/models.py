@@ -17,6 +17,12 @@ class Tier(models.Model):
     title = models.CharField(max_length=200, blank=True)
     amount_cents = models.PositiveIntegerField(default=0, help_text="Monthly price in cents")
     published = models.BooleanField(default=False)
+    url = models.CharField(
+        "checkout URL",
+        max_length=500,
+        blank=True,
+        help_text="Patreon's page to join this tier (the tier's `url`, possibly relative)",
+    )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
 

@@ -20,6 +20,7 @@ class TierData:
     title: str = ""
     amount_cents: int = 0
     published: bool = False
+    url: str = ""
     # Whether attributes came with the resource (a bare reference carries only the id).
     has_attributes: bool = False
 
@@ -88,6 +89,16 @@ def index_included(included) -> dict[tuple[str, str], dict]:
     }
 
 
+def _checkout_url(value) -> str:
+    # Documented as fully qualified, seen relative to patreon.com: keep only those two forms,
+    # never a scheme (javascript:) that a link on our pages would follow.
+    if not isinstance(value, str) or len(value) > 500:
+        return ""
+    if value.startswith(("https://", "http://")) or (value.startswith("/") and value[1:2] != "/"):
+        return value
+    return ""
+
+
 def parse_tier(resource: dict) -> TierData:
     if not isinstance(resource, dict) or not resource.get("id"):
         raise PayloadError("a tier without an id")
@@ -99,6 +110,7 @@ def parse_tier(resource: dict) -> TierData:
         title=_text(attributes.get("title"), 200),
         amount_cents=_cents(attributes.get("amount_cents")),
         published=attributes.get("published") is True,
+        url=_checkout_url(attributes.get("url")),
         has_attributes=True,
     )
 

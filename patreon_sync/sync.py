@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 SupporterTier = Supporter.tiers.through
 
+# The Tier fields Patreon owns.
+TIER_FIELDS = ("title", "amount_cents", "published", "url")
+
 # The Supporter fields Patreon owns, compared and written by the upsert.
 MEMBER_FIELDS = (
     "patreon_user_id",
@@ -54,7 +57,7 @@ def tiers_upsert(*, tiers: Iterable[TierData], now: datetime, dry_run: bool = Fa
     new, changed = [], []
     for patreon_id, data in incoming.items():
         values = {"title": data.title, "amount_cents": data.amount_cents}
-        values["published"] = data.published
+        values["published"], values["url"] = data.published, data.url
         tier = existing.get(patreon_id)
         if tier is None:
             new.append(Tier(patreon_id=patreon_id, last_synced_at=now, **values))
@@ -66,7 +69,7 @@ def tiers_upsert(*, tiers: Iterable[TierData], now: datetime, dry_run: bool = Fa
     counts["created"], counts["changed"] = len(new), len(changed)
     if not dry_run:
         Tier.objects.bulk_create(new)
-        Tier.objects.bulk_update(changed, ["title", "amount_cents", "published", "last_synced_at"])
+        Tier.objects.bulk_update(changed, [*TIER_FIELDS, "last_synced_at"])
     return counts
 
 
@@ -87,6 +90,7 @@ def _tier_pks(members: list[MemberData], *, now: datetime, dry_run: bool) -> dic
                     title=details[tier_id].title if tier_id in details else "",
                     amount_cents=details[tier_id].amount_cents if tier_id in details else 0,
                     published=details[tier_id].published if tier_id in details else False,
+                    url=details[tier_id].url if tier_id in details else "",
                     last_synced_at=now,
                 )
                 for tier_id in sorted(missing)

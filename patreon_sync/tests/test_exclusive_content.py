@@ -216,6 +216,20 @@ def test_without_a_campaign_id_the_locked_page_names_the_tier_without_a_link(
     assert "bePatron" not in body
 
 
+def test_the_tiers_own_checkout_url_makes_the_pledge_link_without_a_campaign_id(
+    client, patreon, contents, tiers
+):
+    patreon.PATREON_CAMPAIGN_ID = ""
+    Tier.objects.filter(pk=tiers["backstage"].pk).update(
+        url="/checkout/TheDreamersCave?rid=9512103"
+    )
+    client.force_login(supporter_user(tier=tiers["dreamer"], cents=300))
+    body = client.get("/supporters/backstage-notes/").content.decode()
+    assert f'href="{patreon.PATREON_API_URL}/checkout/TheDreamersCave?rid=9512103"' in body
+    listing = client.get("/supporters/").content.decode()
+    assert f"{patreon.PATREON_API_URL}/checkout/TheDreamersCave?rid=9512103" in listing
+
+
 # --- access follows support ---------------------------------------------------------------------
 
 

@@ -61,6 +61,19 @@ def test_a_first_sync_creates_tiers_and_supporters_and_reports(patreon):
 
 
 @responses.activate
+def test_tiers_keep_their_checkout_url_and_refuse_other_schemes(patreon):
+    campaign = fixture_json("api_campaign_with_tiers.json")
+    campaign["included"][2]["attributes"]["url"] = "javascript:alert(1)"
+    responses.get(CAMPAIGN_URL, json=campaign)
+    responses.get(MEMBERS_URL, json=members_page([ALICE]))
+    sync()
+    urls = dict(Tier.objects.values_list("title", "url"))
+    assert urls["Dreamer"] == "/checkout/TheDreamersCave?rid=9512023"
+    assert urls["Backstage"] == ""
+    assert "url" in responses.calls[0].request.params["fields[tier]"].split(",")
+
+
+@responses.activate
 def test_an_unchanged_second_run_writes_no_supporter(patreon):
     serve_campaign([[ALICE, BRUNO], [CARLA]])
     sync()

@@ -175,7 +175,7 @@ def test_with_a_token_the_member_is_re_read_from_the_api(patreon):
     assert request.headers["Authorization"] == "Bearer creator-access-AAAA1111"
     assert "currently_entitled_tiers" in request.params["include"]
     assert "patron_status" in request.params["fields[member]"]
-    assert request.params["fields[tier]"] == "title,amount_cents,published"
+    assert request.params["fields[tier]"] == "title,amount_cents,published,url"
 
 
 @responses.activate
