@@ -109,6 +109,9 @@ class FacebookEventAdminMixin:
         return _confirm_or_perform(self, request, queryset, target=Target.GROUP)
 
 
+# Which posts the "Checked: ... on the Page" actions apply to, in the staff's words.
+CHECKABLE = "needing checking (or stuck sending)"
+
 ACTION_NAMES = {
     Target.PAGE: "announce_on_facebook_page",
     Target.GROUP: "prepare_facebook_group_post",
@@ -302,7 +305,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
     def mark_found_on_page(self, request, queryset):
         pks = list(queryset.values_list("pk", flat=True))
         done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=True) for pk in pks)
-        self._report(request, done, len(pks), "marked as posted", "needing checking")
+        self._report(request, done, len(pks), "marked as posted", CHECKABLE)
 
     @admin.action(
         description="Checked: these posts are NOT on the Page", permissions=["announce_on_facebook"]
@@ -310,7 +313,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
     def mark_not_on_page(self, request, queryset):
         pks = list(queryset.values_list("pk", flat=True))
         done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=False) for pk in pks)
-        self._report(request, done, len(pks), "marked as not posted", "needing checking")
+        self._report(request, done, len(pks), "marked as not posted", CHECKABLE)
 
     def _report(self, request, done: int, selected: int, what: str, kind: str) -> None:
         if done:

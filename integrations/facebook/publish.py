@@ -1,8 +1,9 @@
 """Writes: queueing Page posts staff confirmed, publishing them, preparing Group posts.
 
 A Page post is published at most once: the task moves it queued -> sending -> outcome under a
-row lock, a run that finds it still "sending" (a crash mid-call) marks it for checking, and a
-POST whose answer was lost is never repeated (integrations.http raises OutcomeUnknown).
+row lock; a run that finds it "sending" for longer than a run can last (the worker died
+mid-call) marks it for checking, one that finds it sending just now leaves it to the run in
+flight; a POST whose answer was lost is never repeated (integrations.http raises OutcomeUnknown).
 """
 
 import hmac
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,6 +30,17 @@ logger = logging.getLogger(__name__)
 MAX_PUBLISH_RUNS = 4
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 ERROR_FIELDS = ["error_code", "error_subcode", "error_message", "fbtrace_id"]
+
+
+def sending_run_limit() -> timedelta:
+    """How long one publishing run can last: the task worker stops a task after its timeout."""
+    return timedelta(seconds=settings.Q_CLUSTER.get("timeout") or 600)
+
+
+def _sending_stalled(post: FacebookPost, now) -> bool:
+    return post.status == FacebookPost.Status.SENDING and (
+        post.updated_at < now - sending_run_limit()
+    )
 
 
 @dataclass
@@ -193,6 +206,8 @@ def page_post_publish(*, post_id: int) -> str:
         if post is None:
             return "missing"
         if post.status == FacebookPost.Status.SENDING:
+            if not _sending_stalled(post, timezone.now()):
+                return post.status  # another run is sending it right now
             # An earlier run stopped mid-call: the post may be on the Page already.
             post.status = FacebookPost.Status.NEEDS_CHECKING
             post.error_message = (
@@ -307,9 +322,14 @@ def post_mark_posted_by_hand(*, post_id: int, permalink: str = "") -> bool:
 
 @transaction.atomic
 def post_resolve_checking(*, post_id: int, found_on_page: bool) -> bool:
-    """Staff looked at the Page for a post whose outcome was unknown, and say what they saw."""
+    """Staff looked at the Page for a post whose outcome was unknown, and say what they saw.
+
+    Also for a post left "sending" by a worker that stopped mid-call and was not run again.
+    """
     post = FacebookPost.objects.select_for_update().filter(pk=post_id).first()
-    if post is None or post.status != FacebookPost.Status.NEEDS_CHECKING:
+    if post is None or not (
+        post.status == FacebookPost.Status.NEEDS_CHECKING or _sending_stalled(post, timezone.now())
+    ):
         return False
     if found_on_page:
         post.status = FacebookPost.Status.POSTED

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from integrations.facebook.client import SERVICE
 from integrations.facebook.models import FacebookPost, TokenCheck
+from integrations.facebook.publish import sending_run_limit
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 
@@ -36,11 +37,13 @@ def integration_status() -> IntegrationStatus:
     stuck = Q(status=Status.QUEUED) & (
         Q(next_attempt_at__isnull=True, updated_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)
     )
+    # A post still "sending" after a run's time limit: the worker stopped mid-call.
+    stalled = Q(status=Status.SENDING, updated_at__lt=timezone.now() - sending_run_limit())
     counts = FacebookPost.objects.filter(target=FacebookPost.Target.PAGE).aggregate(
-        waiting=Count("pk", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
+        waiting=Count("pk", filter=Q(status__in=[Status.QUEUED, Status.SENDING]) & ~stalled),
         stuck=Count("pk", filter=stuck),
         failed=Count("pk", filter=Q(status=Status.FAILED)),
-        checking=Count("pk", filter=Q(status=Status.NEEDS_CHECKING)),
+        checking=Count("pk", filter=Q(status=Status.NEEDS_CHECKING) | stalled),
     )
     status.waiting = counts["waiting"]
     status.failed = counts["failed"] + counts["checking"]
@@ -52,8 +55,9 @@ def integration_status() -> IntegrationStatus:
         )
     if counts["checking"]:
         status.problems.append(
-            f"{counts['checking']} Page post(s) need checking: their answer was lost. Look at "
-            "the Page, then mark each as posted or not posted."
+            f"{counts['checking']} Page post(s) need checking: their answer was lost or the "
+            "worker stopped while sending. Look at the Page, then mark each as posted or not "
+            "posted."
         )
 
     last_posted = (
@@ -106,6 +110,7 @@ def integration_status() -> IntegrationStatus:
         ("Facebook posts", posts_url),
         ("Failed posts", f"{posts_url}?status__exact={Status.FAILED}"),
         ("Posts to check", f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
+        ("Posts sending", f"{posts_url}?status__exact={Status.SENDING}"),
         ("Queued posts", f"{posts_url}?status__exact={Status.QUEUED}"),
         ("Post templates", reverse("admin:facebook_posttemplate_changelist")),
         ("Token checks", reverse("admin:facebook_tokencheck_changelist")),

@@ -70,13 +70,40 @@ def test_publishing_again_makes_no_api_call(queued_post):
     assert len(responses.calls) == 0
 
 
+def stalled(post):
+    """As if the run that set it sending stopped longer ago than a run can last."""
+    long_ago = timezone.now() - publish.sending_run_limit() - timedelta(seconds=1)
+    FacebookPost.objects.filter(pk=post.pk).update(updated_at=long_ago)
+    return post
+
+
 @responses.activate
 def test_a_run_that_finds_the_post_still_sending_marks_it_for_checking(queued_post):
-    post = queued_post(status=Status.SENDING)
+    post = stalled(queued_post(status=Status.SENDING))
     assert tasks.publish_page_post(post.pk) == Status.NEEDS_CHECKING
     assert len(responses.calls) == 0
     post.refresh_from_db()
     assert "interrupted" in post.error_message
+
+
+@responses.activate
+def test_a_duplicate_run_leaves_a_post_being_sent_to_the_run_in_flight(queued_post):
+    post = queued_post(status=Status.SENDING)
+    assert tasks.publish_page_post(post.pk) == Status.SENDING
+    assert len(responses.calls) == 0
+    post.refresh_from_db()
+    assert (post.status, post.error_message) == (Status.SENDING, "")
+
+
+@pytest.mark.parametrize(("found", "status"), [(True, Status.POSTED), (False, Status.FAILED)])
+def test_staff_resolve_a_post_left_sending_by_a_stopped_worker(queued_post, found, status):
+    fresh = queued_post(status=Status.SENDING)
+    stuck = stalled(queued_post(status=Status.SENDING))
+    assert not publish.post_resolve_checking(post_id=fresh.pk, found_on_page=found)
+    assert publish.post_resolve_checking(post_id=stuck.pk, found_on_page=found)
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stuck.status, fresh.status) == (status, Status.SENDING)
 
 
 @responses.activate

@@ -86,3 +86,17 @@ def test_posts_queued_for_long_point_at_the_task_worker(facebook, post):
     status = integration_status()
     assert status.waiting == 2
     assert any("task worker (manage.py qcluster)" in problem for problem in status.problems)
+
+
+def test_a_post_left_sending_by_a_stopped_worker_needs_checking(facebook, post):
+    from django.utils import timezone
+
+    from integrations.facebook.publish import sending_run_limit
+
+    stuck = post(Status.SENDING)
+    long_ago = timezone.now() - sending_run_limit() * 2
+    FacebookPost.objects.filter(pk=stuck.pk).update(updated_at=long_ago)
+    post(Status.SENDING)  # being sent right now: fine
+    status = integration_status()
+    assert (status.waiting, status.failed) == (1, 1)
+    assert any("worker stopped while sending" in problem for problem in status.problems)
