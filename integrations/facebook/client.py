@@ -34,6 +34,9 @@ class DuplicatePost(PermanentError):
 
 def advice_for(code: int | None, subcode: int | None = None) -> str:
     """What staff should do about a Graph error code, in one sentence."""
+    # Meta lists 1609005 as a code; Graph sends it as the subcode of a code 100.
+    if LINK_SCRAPE_CODE in (code, subcode):
+        return "Facebook could not read the event's page: check that SITE_URL is public."
     if code in TOKEN_CODES:
         if subcode == 463:
             return "The Page token has expired: renew the Page token (FACEBOOK_PAGE_ACCESS_TOKEN)."
@@ -62,8 +65,6 @@ def advice_for(code: int | None, subcode: int | None = None) -> str:
             "Facebook has temporarily blocked posting for a policy reason: check the Page's "
             "notifications and Support Inbox, wait, and then announce again."
         )
-    if code == LINK_SCRAPE_CODE:
-        return "Facebook could not read the event's page: check that SITE_URL is public."
     if code == 100:
         return "Facebook refused a parameter: check FACEBOOK_PAGE_ID and the post's text."
     return ""
@@ -116,6 +117,10 @@ def classify(response: requests.Response) -> IntegrationError | None:
         "payload": error,
     }
     message = f"Graph API error {code}" + (f"/{subcode}" if subcode else "") + f": {text}"
+    # The explanation Meta writes for people (e.g. why posting is blocked), when there is one.
+    user_text = str(error.get("error_user_msg") or "")[:1000]
+    if user_text and user_text not in text:
+        message += f" ({user_text})"
 
     if code == DUPLICATE_POST_CODE:
         return DuplicatePost(message, **fields)

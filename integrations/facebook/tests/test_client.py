@@ -195,3 +195,24 @@ def test_not_configured_makes_no_call(db, facebook):
     with pytest.raises(client.NotConfigured, match="FACEBOOK_PAGE_ACCESS_TOKEN"):
         client.publish_link_post(message="Hi", link="")
     assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_link_facebook_cannot_read_says_to_check_the_public_address(db, facebook):
+    responses.post(FEED, **graph_error(100, "Error posting link", subcode=1609005))
+    with pytest.raises(PermanentError) as caught:
+        client.publish_link_post(message="Hi", link="http://127.0.0.1:8000/events/1/")
+    assert "SITE_URL is public" in client.advice_for(caught.value.code, caught.value.subcode)
+
+
+@responses.activate
+def test_the_explanation_meta_writes_for_people_is_kept(db, facebook):
+    body = graph_error(368, "The action attempted has been deemed abusive")
+    body["json"]["error"]["error_user_msg"] = "You can't post for 3 days: see the Page's alerts."
+    responses.post(FEED, **body)
+    with pytest.raises(PermanentError) as caught:
+        client.publish_link_post(message="Hi", link="")
+    assert caught.value.message == (
+        "Graph API error 368: The action attempted has been deemed abusive "
+        "(You can't post for 3 days: see the Page's alerts.)"
+    )
