@@ -57,6 +57,17 @@ class EventGone(PermanentError):
     """The event is not on the calendar (404) or was deleted (410)."""
 
 
+class EventRefused(PermanentError):
+    """Google will not change this one event (e.g. deleted by hand, now in the calendar's trash).
+
+    Other events on the calendar are unaffected: a reconcile goes on with them.
+    """
+
+
+class CalendarRefused(PermanentError):
+    """The calendar (or the project) refuses us: every further call would fail the same way."""
+
+
 def missing_settings() -> list[str]:
     return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
 
@@ -241,34 +252,55 @@ class CalendarClient:
         if status in (408, 429) or status >= 500 or RATE_LIMIT_REASONS & set(reasons):
             return TransientError(detail, status=status, retry_after=retry_after)
         who = self.account_email or "the service account"
+        code = ",".join(reasons)
         if status == 404:
-            return PermanentError(
+            return CalendarRefused(
                 f"Calendar “{calendar_id}” was not found, or it is not shared with {who}. "
                 f"In Google Calendar open the calendar's settings, “Share with specific people”, "
                 f"and add {who} with “Make changes to events”. ({detail})",
                 status=status,
+                code=code,
+            )
+        if status == 403 and "dailyLimitExceeded" in reasons:
+            return CalendarRefused(
+                "The Google Cloud project has used up its daily Calendar API quota; syncing "
+                f"works again once it resets (the hourly reconcile catches up). ({detail})",
+                status=status,
+                code=code,
+            )
+        if status == 403 and operation == "events.update" and "requiredAccessLevel" not in reasons:
+            # What Google answers for an event someone deleted by hand in Google Calendar (it
+            # sits in the trash, and its id can be neither updated nor inserted again).
+            return EventRefused(
+                f"Google refuses to change this event on calendar “{calendar_id}”. If someone "
+                "deleted it by hand in Google Calendar, restore it from the calendar's Trash "
+                "(Settings → Trash) and sync again, or cancel the event here. If no one did, "
+                f"check that {who} has “Make changes to events” on the calendar. ({detail})",
+                status=status,
+                code=code,
             )
         if status == 403:
-            return PermanentError(
+            return CalendarRefused(
                 f"{who} may not change events on calendar “{calendar_id}”. In the calendar's "
                 f"sharing settings give it “Make changes to events”. ({detail})",
                 status=status,
-                code=",".join(reasons),
+                code=code,
             )
         if status == 401:
-            return PermanentError(
+            return CalendarRefused(
                 f"Google refused the service-account credentials of {who}. Create a new JSON "
                 "key for it in the Google Cloud console and point "
                 f"GOOGLE_CALENDAR_CREDENTIALS_PATH at it. ({detail})",
                 status=status,
+                code=code,
             )
-        return PermanentError(detail, status=status, code=",".join(reasons))
+        return PermanentError(detail, status=status, code=code)
 
     def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
         who = self.account_email or "the service account"
         if getattr(exc, "retryable", False):
             return TransientError(f"Google's token service is unavailable: {exc}")
-        return PermanentError(
+        return CalendarRefused(
             f"Google refused the service-account credentials of {who} ({exc}). The key may "
             "have been deleted or the account disabled: create a new JSON key in the Google "
             "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."

@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from events.models import Event
 from events.selectors import events_visible
-from integrations.google_calendar.client import CalendarClient, EventExists, EventGone
+from integrations.google_calendar.client import (
+    CalendarClient,
+    CalendarRefused,
+    EventExists,
+    EventGone,
+)
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import (
     EVENT_ID_PROPERTY,
@@ -29,7 +34,7 @@ from integrations.google_calendar.sync import (
     google_event_id,
     our_properties,
 )
-from integrations.http import IntegrationError, PermanentError
+from integrations.http import IntegrationError
 
 logger = logging.getLogger(__name__)
 
@@ -224,10 +229,9 @@ def apply_plan(
                 entry.state = CalendarEntry.State.FAILED
                 entry.last_error = error.message
                 entry.save()
-            if error.transient or (
-                isinstance(error, PermanentError) and error.status in (401, 403)
-            ):
+            if error.transient or isinstance(error, CalendarRefused):
                 # Google is down or refuses us: every further call would fail the same way.
+                # (One event Google will not change, EventRefused, stops nothing.)
                 result.stopped = error.message
                 break
             continue

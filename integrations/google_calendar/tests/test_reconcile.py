@@ -277,3 +277,30 @@ def test_a_refusal_stops_the_run_instead_of_failing_every_event(google, make_eve
 
     assert len(google.requests) == 3  # two listings, one refused insert
     assert CalendarEntry.objects.filter(state="failed").count() == 1
+
+
+def test_one_event_google_refuses_to_restore_does_not_stop_the_run(google, make_event):
+    # The first event was deleted by hand in Google Calendar (in its trash): Google lists it as
+    # cancelled and refuses the update that would restore it. The others are still carried out.
+    trashed = make_event(title="Trashed by hand", audience=Event.Audience.STAFF)
+    fine = make_event(title="Fine", audience=Event.Audience.STAFF)
+    trashed_on_google = {"kind": "calendar#event", "id": google_event_id(trashed)}
+    google.respond(
+        page({**trashed_on_google, "status": "cancelled"}),
+        page(),
+        error(403, "forbidden", "Forbidden"),
+        answer(200, on_google(event_body(fine))),
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 change\\(s\\) failed"):
+        call_command("sync_calendars", stdout=StringIO(), stderr=err)
+
+    gid = google_event_id(trashed)
+    assert google.calls[2:] == [
+        ("PUT", f"/calendars/{INTERNAL}/events/{gid}"),
+        ("POST", f"/calendars/{INTERNAL}/events"),
+    ]
+    assert "restore it from the calendar's Trash" in err.getvalue()
+    states = dict(CalendarEntry.objects.values_list("event__title", "state"))
+    assert states == {"Trashed by hand": "failed", "Fine": "synced"}

@@ -497,3 +497,48 @@ def test_a_broken_key_file_fails_with_what_to_do_and_calls_nothing(
     assert "cannot be used" in result.errors["internal"]
     assert "GOOGLE_CALENDAR_CREDENTIALS_PATH" in result.errors["internal"]
     assert CalendarEntry.objects.get().state == "failed"
+
+
+def test_an_event_deleted_by_hand_on_google_fails_alone_with_what_to_do(google, make_event):
+    # Deleted in Google Calendar's UI it sits in the trash: its id answers 409 to an insert and
+    # 403 "forbidden" to an update. The entry says how to bring it back.
+    event = make_event(audience=Event.Audience.STAFF)
+    google.respond(error(409, "duplicate"), error(403, "forbidden", "Forbidden"))
+
+    result = sync_event(event_id=event.pk)
+
+    assert [m for m, _ in google.calls] == ["POST", "PUT"]  # refused at once, not retried
+    entry = CalendarEntry.objects.get()
+    assert entry.state == "failed"
+    assert "restore it from the calendar's Trash" in entry.last_error
+    assert "or cancel the event here" in entry.last_error
+    assert result.errors["internal"] == entry.last_error
+
+
+def test_read_only_sharing_answered_to_an_update_names_the_sharing_fix(google, make_event):
+    event = make_event(audience=Event.Audience.STAFF)
+    synced(google, event)
+    event.title = "Renamed"
+    event.save()
+    google.respond(
+        error(403, "requiredAccessLevel", "You need to have writer access to this calendar."),
+        token=False,
+    )
+
+    sync_event(event_id=event.pk)
+
+    entry = CalendarEntry.objects.get()
+    assert f"{ACCOUNT} may not change events on calendar “{INTERNAL}”" in entry.last_error
+    assert "Trash" not in entry.last_error
+
+
+def test_the_daily_quota_used_up_is_not_mistaken_for_a_sharing_problem(google, make_event):
+    event = make_event(audience=Event.Audience.STAFF)
+    google.respond(error(403, "dailyLimitExceeded", "Daily Limit Exceeded", domain="usageLimits"))
+
+    sync_event(event_id=event.pk)
+
+    entry = CalendarEntry.objects.get()
+    assert "daily Calendar API quota" in entry.last_error
+    assert "sharing" not in entry.last_error
+    assert len(google.requests) == 1
