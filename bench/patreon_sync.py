@@ -33,7 +33,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
+
+from throwaway_database import throwaway_database, without_password
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = "9441253"
@@ -45,7 +47,7 @@ TIERS = [("10000001", "Free", 0), ("9512023", "Dreamer", 300), ("9512103", "Back
 
 def main() -> int:
     args = _arguments()
-    database_url, drop_database = _throwaway_database()
+    database_url, drop_database = throwaway_database("bench_patreon")
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "tdc.settings",
@@ -64,7 +66,7 @@ def main() -> int:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     os.environ["PATREON_API_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
-    print(f"database: {_without_password(database_url)} (throwaway)")
+    print(f"database: {without_password(database_url)} (throwaway)")
     print(
         f"Patreon stand-in: {os.environ['PATREON_API_URL']}, {args.members} members, "
         f"{len(pages)} pages"
@@ -286,47 +288,6 @@ def _arguments():
     parser.add_argument("--page-size", type=int, default=1_000)
     parser.add_argument("--deliveries", type=int, default=1_000)
     return parser.parse_args()
-
-
-def _throwaway_database():
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith("mysql://"):
-        return _throwaway_mysql(given)
-    path = ROOT / "var" / "bench_patreon_sync.sqlite3"
-    path.parent.mkdir(exist_ok=True)
-    path.unlink(missing_ok=True)
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-
-
-def _throwaway_mysql(given: str):
-    import MySQLdb  # only needed for MySQL
-
-    parts = urlsplit(given)
-    name = f"{parts.path.lstrip('/') or 'tdc'}_bench_patreon"
-    server = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 3306,
-        "user": parts.username or "root",
-        "password": parts.password or "",
-    }
-
-    def run(sql: str) -> None:
-        connection = MySQLdb.connect(**server)
-        try:
-            connection.cursor().execute(sql)
-        finally:
-            connection.close()
-
-    run(f"DROP DATABASE IF EXISTS `{name}`")
-    run(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(f"DROP DATABASE `{name}`")
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return urlunsplit(parts._replace(netloc=parts.netloc.replace(parts.password, "***")))
-    return url
 
 
 if __name__ == "__main__":

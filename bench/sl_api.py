@@ -30,7 +30,8 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from throwaway_database import throwaway_database, without_password
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.8
@@ -39,7 +40,7 @@ TARGET_P99_MS = 50.0
 
 def main() -> int:
     args = _arguments()
-    database_url, drop_database = _throwaway_database()
+    database_url, drop_database = throwaway_database("bench_sl")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tdc.settings",
@@ -52,7 +53,7 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
-    print(f"database: {_without_password(database_url)} (throwaway)")
+    print(f"database: {without_password(database_url)} (throwaway)")
     gunicorn = None
     try:
         _prepare_database(args.events)
@@ -107,48 +108,7 @@ def _arguments() -> argparse.Namespace:
     return args
 
 
-# --- the throwaway database -----------------------------------------------------------------
-
-
-def _throwaway_database():
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith("mysql://"):
-        return _throwaway_mysql(given)
-    path = ROOT / "var" / "bench_sl_api.sqlite3"
-    path.parent.mkdir(exist_ok=True)
-    path.unlink(missing_ok=True)
-    return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-
-
-def _throwaway_mysql(given: str):
-    import MySQLdb  # only needed for MySQL
-
-    parts = urlsplit(given)
-    name = f"{parts.path.lstrip('/') or 'tdc'}_bench_sl"
-    server = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 3306,
-        "user": parts.username or "root",
-        "password": parts.password or "",
-    }
-
-    def run(sql: str) -> None:
-        connection = MySQLdb.connect(**server)
-        try:
-            connection.cursor().execute(sql)
-        finally:
-            connection.close()
-
-    run(f"DROP DATABASE IF EXISTS `{name}`")
-    run(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(f"DROP DATABASE `{name}`")
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return urlunsplit(parts._replace(netloc=parts.netloc.replace(parts.password, "***")))
-    return url
+# --- the benchmark's database -----------------------------------------------------------------
 
 
 def _prepare_database(count: int) -> None:
