@@ -283,7 +283,17 @@ def page_post_publish(*, post_id: int) -> str:
         _clear_error(post)
         permalink_wanted = True
 
-    post.save()
+    # Only what this run decided: the row may have changed meanwhile (its event deleted).
+    post.save(
+        update_fields=[
+            "status",
+            "posted_at",
+            "remote_id",
+            "next_attempt_at",
+            *ERROR_FIELDS,
+            "updated_at",
+        ]
+    )
     if post.status == FacebookPost.Status.QUEUED and post.next_attempt_at:
         queue.enqueue_page_post_at(post.pk, post.next_attempt_at)
     if permalink_wanted:

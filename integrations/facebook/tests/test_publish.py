@@ -274,6 +274,21 @@ def test_an_event_deleted_after_queueing_is_not_posted(queued_post):
 
 
 @responses.activate
+def test_an_event_deleted_while_its_post_is_sent_keeps_the_post_record(queued_post):
+    post = queued_post()
+
+    def delete_event_then_answer(request):
+        Event.objects.filter(pk=post.event_id).delete()
+        return 200, {}, f'{{"id": "{POST_ID}"}}'
+
+    responses.add_callback(responses.POST, FEED, callback=delete_event_then_answer)
+    permalink_ok()
+    assert tasks.publish_page_post(post.pk) == Status.POSTED
+    post.refresh_from_db()
+    assert (post.event_id, post.remote_id, post.permalink) == (None, POST_ID, PERMALINK)
+
+
+@responses.activate
 def test_an_unexpected_failure_mid_send_is_marked_for_checking(queued_post):
     post = queued_post()
     responses.post(FEED, body=ValueError("boom"))
