@@ -169,7 +169,7 @@ class SyncRun(models.Model):
 def exclusive_files_storage() -> FileSystemStorage:
     # Outside MEDIA_ROOT on purpose: the web server serves MEDIA_ROOT to anyone, while these
     # files are handed out only by the gated download view.
-    return FileSystemStorage(location=settings.VAR_DIR / "exclusive", base_url=None)
+    return FileSystemStorage(location=str(settings.EXCLUSIVE_FILES_ROOT), base_url=None)
 
 
 class ExclusiveContent(models.Model):

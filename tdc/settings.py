@@ -184,6 +184,9 @@ PATREON_WEBHOOK_SECRET = env.str("PATREON_WEBHOOK_SECRET", default="")
 PATREON_CAMPAIGN_ID = env.str("PATREON_CAMPAIGN_ID", default="")
 PATREON_API_URL = env.str("PATREON_API_URL", default="https://www.patreon.com").rstrip("/")
 PATREON_DECLINE_GRACE_DAYS = env.int("PATREON_DECLINE_GRACE_DAYS", default=7)
+# Supporters' downloads: served only by a gated view, so never inside MEDIA_ROOT/STATIC_ROOT.
+# (An empty value means the default, not the working directory.)
+EXCLUSIVE_FILES_ROOT = env.str("EXCLUSIVE_FILES_ROOT", default="") or str(VAR_DIR / "exclusive")
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Exclusive content: the access matrix, the supporters' page, downloads, and the tier gate."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from patreon_sync.access import TierRequiredMixin, require_tier
+from patreon_sync.checks import check_exclusive_files_root
 from patreon_sync.models import ExclusiveContent, Supporter, Tier
 from patreon_sync.sync import supporters_lapse
 from patreon_sync.tests.conftest import CAMPAIGN, LUNA, fixture_bytes
@@ -301,9 +303,19 @@ def test_the_file_downloads_only_for_those_who_may_open_it(
     assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
-def test_files_live_outside_the_public_media_root(settings):
+def test_files_live_in_exclusive_files_root_outside_the_public_media_root(settings):
     storage = ExclusiveContent._meta.get_field("file").storage
-    assert not str(storage.location).startswith(str(settings.MEDIA_ROOT))
+    assert storage.location == str(Path(settings.EXCLUSIVE_FILES_ROOT).resolve())
+    assert check_exclusive_files_root(None) == []
+
+
+@pytest.mark.parametrize("inside", ["MEDIA_ROOT", "STATIC_ROOT"])
+def test_a_files_root_the_web_server_serves_is_an_error(settings, tmp_path, inside):
+    setattr(settings, inside, str(tmp_path))
+    settings.EXCLUSIVE_FILES_ROOT = str(tmp_path / "exclusive")
+    errors = check_exclusive_files_root(None)
+    assert [error.id for error in errors] == ["patreon_sync.E001"]
+    assert inside in errors[0].msg
 
 
 def test_a_missing_file_is_a_404_not_a_crash(client, patreon, private_files, contents, tiers):
