@@ -3,6 +3,7 @@
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from events.models import Event
@@ -37,6 +38,14 @@ def calendar_states(event: Event) -> list[tuple[str, str, str]]:
         else:
             rows.append((calendar, "waiting", ""))
     return rows
+
+
+def _when(instant) -> str:
+    """An instant as staff read it: in the venue's zone, to the minute."""
+    if instant is None:
+        return "never"
+    local = timezone.localtime(instant)
+    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
 
 
 class CalendarEventAdminMixin:
@@ -77,7 +86,7 @@ class CalendarEventAdminMixin:
                 (
                     entry.get_calendar_display(),
                     entry.get_state_display(),
-                    entry.synced_at or "never",
+                    _when(entry.synced_at),
                     entry.google_event_id,
                     entry.last_error,
                 )
@@ -90,7 +99,8 @@ class CalendarEventAdminMixin:
             rows,
         )
 
-    @admin.action(description="Sync to Google Calendar now")
+    # It writes to Google: for staff who may change events, not for view-only accounts.
+    @admin.action(description="Sync to Google Calendar now", permissions=["change"])
     def sync_to_google_calendar_now(self, request, queryset) -> None:
         synced, failures = 0, []
         for event_id in queryset.values_list("pk", flat=True):
@@ -155,7 +165,7 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     def short_error(self, entry: CalendarEntry) -> str:
         return entry.last_error[:120] + ("…" if len(entry.last_error) > 120 else "")
 
-    @admin.action(description="Sync these events to Google Calendar now")
+    @admin.action(description="Sync these events to Google Calendar now", permissions=["change"])
     def sync_again_now(self, request, queryset) -> None:
         event_ids = sorted(set(queryset.values_list("event_id", flat=True)))
         failed = 0

@@ -1,7 +1,10 @@
 """The sync state in the event admin, the "Sync now" action and the entries' own admin."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from events.models import Event
@@ -158,3 +161,37 @@ def test_retrying_from_the_entries_admin(google, staff_client, make_event):
     assert "1 synced, 0 failed." in response.content.decode()
     item.refresh_from_db()
     assert (item.state, item.last_error) == ("synced", "")
+
+
+def test_view_only_staff_cannot_push_to_google(google, client, django_user_model, make_event):
+    viewer = django_user_model.objects.create_user(
+        username="viewer", password="pw-for-tests", is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(viewer)
+    event = make_event(audience=Event.Audience.STAFF)
+
+    response = client.get(reverse(CHANGELIST))
+    page = response.content.decode()
+    client.post(
+        reverse(CHANGELIST),
+        {"action": "sync_to_google_calendar_now", "_selected_action": [event.pk]},
+    )
+
+    assert response.status_code == 200 and event.title in page
+    assert "sync_to_google_calendar_now" not in page
+    assert google.requests == [] and google.token_requests == []
+    assert not CalendarEntry.objects.exists()
+
+
+def test_the_event_page_shows_when_it_was_pushed_in_the_venue_zone(
+    calendar_settings, staff_client, make_event
+):
+    event = make_event(audience=Event.Audience.STAFF)
+    pushed = datetime(2026, 11, 20, 17, 5, 42, 123456, tzinfo=UTC)
+    entry(event, "internal", "synced", synced_at=pushed)
+
+    html = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+
+    assert "<td>Fri 20 Nov 2026, 18:05 CET</td>" in html
+    assert "17:05:42.123456" not in html
