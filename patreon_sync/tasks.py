@@ -3,14 +3,17 @@
 import logging
 
 from django.conf import settings
+from django.utils import timezone
 
 from patreon_sync.full_sync import sync_campaign
 from patreon_sync.tokens import creator_client
+from patreon_sync.webhooks import deliveries_prune
 from patreon_sync.webhooks import process_delivery as process_stored_delivery
 
 logger = logging.getLogger(__name__)
 
 SYNC_SCHEDULE_NAME = "Sync Patreon supporters"
+PRUNE_SCHEDULE_NAME = "Prune old Patreon webhook deliveries"
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -26,3 +29,10 @@ def sync_patrons() -> str:
         f"{run.members} members: {run.created} new, {run.changed} changed, "
         f"{run.lapsed} lapsed, {run.unchanged} unchanged."
     )
+
+
+def prune_webhook_deliveries() -> int:
+    """Daily (schedule created by migrate): forget deliveries done long ago."""
+    deleted = deliveries_prune(now=timezone.now())
+    logger.info("Patreon: pruned %s old webhook deliveries", deleted)
+    return deleted

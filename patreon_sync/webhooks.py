@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -40,6 +40,10 @@ MEMBER_TRIGGERS = frozenset(
     }
 )
 MAX_EVENT_LENGTH = 60
+# Done deliveries are kept this long: well past Patreon's days of retrying one (so a late
+# identical repeat is still recognised), then deleted. Failed or waiting ones stay for staff.
+DELIVERY_RETENTION = timedelta(days=90)
+PRUNE_BATCH = 5000
 
 
 def signature_is_valid(*, body: bytes, signature: str) -> bool:
@@ -185,3 +189,18 @@ def reprocess(*, deliveries) -> int:
             process_delivery(delivery_id=delivery.pk)
             count += 1
     return count
+
+
+def deliveries_prune(*, now: datetime) -> int:
+    """Delete done deliveries (processed, ignored, test) older than DELIVERY_RETENTION."""
+    Status = WebhookDelivery.Status
+    done = WebhookDelivery.objects.filter(
+        status__in=[Status.PROCESSED, Status.IGNORED, Status.TEST],
+        received_at__lt=now - DELIVERY_RETENTION,
+    )
+    deleted = 0
+    while True:  # in slices: short statements, no long lock on the table the webhook writes
+        ids = list(done.order_by("pk").values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not ids:
+            return deleted
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]

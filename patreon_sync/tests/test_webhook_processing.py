@@ -247,3 +247,26 @@ def test_an_unexpected_crash_is_recorded_on_the_delivery(webhook_only, monkeypat
     delivery = deliver("webhook_members_pledge_create.json", event="members:pledge:create")
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.error == "Unexpected error (RuntimeError); see the server log."
+
+
+def test_done_deliveries_are_pruned_after_the_retention_failed_ones_stay(webhook_only):
+    from django_q.models import Schedule
+
+    from patreon_sync.tasks import PRUNE_SCHEDULE_NAME, prune_webhook_deliveries
+    from patreon_sync.webhooks import DELIVERY_RETENTION
+
+    old = timezone.now() - DELIVERY_RETENTION - timedelta(hours=1)
+    deliver("webhook_members_pledge_create.json", event="members:pledge:create")
+    deliver("webhook_posts_publish.json", event="posts:publish")
+    failed = deliver(b"not json", event="members:update")
+    recent = deliver("webhook_portal_test.json", event="members:pledge:create")
+    WebhookDelivery.objects.exclude(pk=recent.pk).update(received_at=old)
+
+    assert prune_webhook_deliveries() == 2
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {failed.pk, recent.pk}
+    assert luna().patron_status == "active_patron"  # the supporter is never pruned
+    schedule = Schedule.objects.get(name=PRUNE_SCHEDULE_NAME)
+    assert (schedule.func, schedule.schedule_type) == (
+        "patreon_sync.tasks.prune_webhook_deliveries",
+        "D",
+    )
