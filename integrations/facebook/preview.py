@@ -1,11 +1,13 @@
 """What an announcement would send, and why staff should think twice: read-only, no API call."""
 
 import hashlib
+import ipaddress
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -59,6 +61,21 @@ def page_url() -> str:
 def group_url() -> str:
     group_id = settings.FACEBOOK_GROUP_ID
     return f"https://www.facebook.com/groups/{group_id}/" if group_id else ""
+
+
+def site_url_problem() -> str:
+    """Why Facebook could not open our links (SITE_URL is this machine or a private address)."""
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    try:
+        private = not ipaddress.ip_address(host).is_global
+    except ValueError:
+        private = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if not private:
+        return ""
+    return (
+        f"SITE_URL is {settings.SITE_URL}, which Facebook cannot open: the link and its preview "
+        "will not work. Set SITE_URL to the site's public address."
+    )
 
 
 def _refusal(event: Event) -> str:
@@ -118,6 +135,7 @@ def announcement_previews(
         posts_by_event[post.event_id].append(post)
 
     page_missing = page_missing_settings() if target == FacebookPost.Target.PAGE else []
+    link_problem = site_url_problem()
     previews = []
     for event in events:
         preview = AnnouncementPreview(event=event, target=target)
@@ -162,6 +180,8 @@ def announcement_previews(
                 preview.warnings.append(
                     f"An earlier attempt on {_when(post)} failed: {post.error_summary}"
                 )
+        if link_problem:
+            preview.warnings.append(link_problem)
         if target == FacebookPost.Target.GROUP and not settings.FACEBOOK_GROUP_ID:
             preview.warnings.append("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
     return previews

@@ -148,6 +148,24 @@ def test_a_past_event_is_flagged(staff_client, make_event, facebook):
     assert "This event is over." in text
 
 
+@pytest.mark.parametrize(
+    ("site_url", "warned"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8000", True),
+        ("http://192.168.1.20", True),
+        ("https://tdc.example.org", False),
+        ("https://203.0.113.7.nip.io", False),
+    ],
+)
+def test_a_site_url_facebook_cannot_open_is_flagged(
+    staff_client, make_event, facebook, site_url, warned
+):
+    facebook.SITE_URL = site_url
+    text = page_text(run_action(staff_client, PAGE_ACTION, [make_event()]))
+    assert ("which Facebook cannot open" in text) is warned
+
+
 def test_a_poster_makes_it_a_photo_post(staff_client, make_event, facebook, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "posters").mkdir()
