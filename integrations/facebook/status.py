@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,28 @@ REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
 # A queued post the worker has not touched for this long means the worker is not running.
 STUCK_AFTER = timedelta(minutes=10)
 Status = FacebookPost.Status
+
+
+def _announced_since() -> Exists:
+    """A later Page post of the same event that went out or may still go out."""
+    return Exists(
+        FacebookPost.objects.filter(
+            event=OuterRef("event"),
+            target=FacebookPost.Target.PAGE,
+            pk__gt=OuterRef("pk"),  # created later
+            status__in=[Status.QUEUED, Status.SENDING, Status.POSTED, Status.NEEDS_CHECKING],
+        )
+    )
+
+
+def _open_failure() -> Q:
+    # A failure needs staff only while its event is still to come and nobody announced it again.
+    return Q(
+        status=Status.FAILED,
+        event__isnull=False,
+        event__end_time__gt=timezone.now(),
+        announced_since=False,
+    )
 
 
 def integration_status() -> IntegrationStatus:
@@ -39,10 +61,11 @@ def integration_status() -> IntegrationStatus:
     )
     # A post still "sending" after a run's time limit: the worker stopped mid-call.
     stalled = Q(status=Status.SENDING, updated_at__lt=timezone.now() - sending_run_limit())
-    counts = FacebookPost.objects.filter(target=FacebookPost.Target.PAGE).aggregate(
+    page_posts = FacebookPost.objects.filter(target=FacebookPost.Target.PAGE)
+    counts = page_posts.annotate(announced_since=_announced_since()).aggregate(
         waiting=Count("pk", filter=Q(status__in=[Status.QUEUED, Status.SENDING]) & ~stalled),
         stuck=Count("pk", filter=stuck),
-        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        failed=Count("pk", filter=_open_failure()),
         checking=Count("pk", filter=Q(status=Status.NEEDS_CHECKING) | stalled),
     )
     status.waiting = counts["waiting"]
@@ -74,7 +97,7 @@ def integration_status() -> IntegrationStatus:
     status.last_success_at = max((t for t in (last_posted, last_ok_call) if t), default=None)
 
     last_failed_post = (
-        FacebookPost.objects.filter(status=Status.FAILED).order_by("-updated_at").first()
+        FacebookPost.objects.filter(status=Status.FAILED).order_by("-updated_at", "-pk").first()
     )
     last_failed_call = (
         IntegrationLog.objects.filter(
@@ -91,8 +114,19 @@ def integration_status() -> IntegrationStatus:
         candidates.append((last_failed_call.created_at, last_failed_call.error))
     if candidates:
         status.last_error_at, status.last_error = max(candidates, key=lambda item: item[0])
-    if last_failed_post and last_failed_post.error_message:
-        status.problems.append(f"Last failed post: {last_failed_post.error_message}")
+    if counts["failed"]:
+        open_failure = (
+            page_posts.annotate(announced_since=_announced_since())
+            .filter(_open_failure())
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
+        status.problems.append(
+            f"{counts['failed']} Page post(s) failed for events still to come and not announced "
+            "since. Last: "
+            f"{open_failure.error_message or 'no reason recorded'} Once fixed, announce the "
+            "event again from the events list."
+        )
 
     check = TokenCheck.objects.first()
     if check is None:

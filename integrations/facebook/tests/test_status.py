@@ -100,3 +100,49 @@ def test_a_post_left_sending_by_a_stopped_worker_needs_checking(facebook, post):
     status = integration_status()
     assert (status.waiting, status.failed) == (1, 1)
     assert any("worker stopped while sending" in problem for problem in status.problems)
+
+
+def test_a_failure_staff_have_dealt_with_no_longer_needs_attention(facebook, make_event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def failed(event, **fields):
+        return FacebookPost.objects.create(
+            event=event,
+            event_title=event.title,
+            target="page",
+            message="m",
+            status=Status.FAILED,
+            error_message="Graph API error 190: expired — renew the Page token",
+            **fields,
+        )
+
+    announced_again = make_event(title="Announced again")
+    failed(announced_again)
+    FacebookPost.objects.create(
+        event=announced_again,
+        event_title="Announced again",
+        target="page",
+        message="m",
+        status=Status.POSTED,
+        posted_at=timezone.now(),
+    )
+    failed(make_event(title="Over", start_time=timezone.now() - timedelta(days=3)))
+    deleted = make_event(title="Deleted")
+    failed(deleted)
+    deleted.delete()
+    TokenCheck.objects.create(ok=True, method="debug_token", summary="Page token valid.")
+    status = integration_status()
+    assert status.failed == 0
+    assert status.healthy
+    assert "renew the Page token" in status.last_error  # still the history
+
+    failed(make_event(title="Still to come"))
+    status = integration_status()
+    assert status.failed == 1
+    assert not status.healthy
+    assert any(
+        "1 Page post(s) failed" in problem and "renew the Page token" in problem
+        for problem in status.problems
+    )
