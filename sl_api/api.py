@@ -107,17 +107,50 @@ def todays_events(request: HttpRequest):
     return _answer(request, "today", today_panel)
 
 
-_WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+# HEAD is GET without the body (gunicorn and runserver drop it): monitors and web clients use it.
+@router.api_operation(["HEAD"], "events", include_in_schema=False)
+def upcoming_events_head(request: HttpRequest):
+    return upcoming_events(request)
+
+
+@router.api_operation(["HEAD"], "events/next", include_in_schema=False)
+def next_event_head(request: HttpRequest):
+    return next_event(request)
+
+
+@router.api_operation(["HEAD"], "events/today", include_in_schema=False)
+def todays_events_head(request: HttpRequest):
+    return todays_events(request)
+
+
+_NOT_READS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+ENDPOINTS = "events, events/next or events/today"
 
 
 # Panels read only; the refusal is JSON like every other answer a script may get.
-@router.api_operation(_WRITES, "events", include_in_schema=False)
-@router.api_operation(_WRITES, "events/next", include_in_schema=False)
-@router.api_operation(_WRITES, "events/today", include_in_schema=False)
+@router.api_operation(_NOT_READS, "events", include_in_schema=False)
+@router.api_operation(_NOT_READS, "events/next", include_in_schema=False)
+@router.api_operation(_NOT_READS, "events/today", include_in_schema=False)
 def read_only(request: HttpRequest):
     response = _error(405, "read-only: use GET")
-    response["Allow"] = "GET"
+    response["Allow"] = "GET, HEAD"
     return response
+
+
+# Anything else under /api/v1/sl/ (a typo, a trailing slash) answers JSON too: an HTML 404
+# would reach a script as "415 Unsupported or unknown Content-Type" and hide the real mistake.
+@router.api_operation(["GET", "HEAD", *_NOT_READS], "{path:rest}", include_in_schema=False)
+def unknown_endpoint(request: HttpRequest, rest: str):
+    return _no_such_endpoint()
+
+
+@router.api_operation(["GET", "HEAD", *_NOT_READS], "", include_in_schema=False)
+def panels_root(request: HttpRequest):
+    return _no_such_endpoint()
+
+
+def _no_such_endpoint() -> HttpResponse:
+    return _error(404, f"no such panel endpoint: use {ENDPOINTS}, without a trailing slash")
 
 
 def _answer(

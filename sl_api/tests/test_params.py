@@ -85,12 +85,33 @@ def test_no_input_yields_a_server_error(client, panel_clock, make_event, path, n
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_writes_are_refused_in_json(client, panel_clock, path):
-    response = client.post(f"/api/v1/sl/{path}")
+@pytest.mark.parametrize("method", ("post", "put", "patch", "delete", "options"))
+def test_writes_are_refused_in_json(client, panel_clock, path, method):
+    response = getattr(client, method)(f"/api/v1/sl/{path}")
     assert response.status_code == 405
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response.json() == {"error": "read-only: use GET"}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_head_answers_like_get_without_a_body(client, panel_clock, make_event, path):
+    make_event()
+    got = client.get(f"/api/v1/sl/{path}?format=text")
+    head = client.head(f"/api/v1/sl/{path}?format=text")
+    assert head.status_code == 200 and head.content == b""
+    assert (head["Content-Type"], head["ETag"]) == (got["Content-Type"], got["ETag"])
+
+
+@pytest.mark.parametrize(
+    "path", ("events/", "events/next/", "event", "events/tomorrow", "", "events/next/extra")
+)
+def test_a_wrong_path_answers_404_in_json_naming_the_endpoints(client, panel_clock, path):
+    # An HTML 404 would reach a script as a 415 with the body lost.
+    response = client.get(f"/api/v1/sl/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "events, events/next or events/today" in response.json()["error"]
 
 
 def test_the_parameters_are_documented_in_the_api_schema(client):
