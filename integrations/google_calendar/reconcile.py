@@ -10,7 +10,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -105,6 +105,7 @@ class ApplyResult:
     done: int = 0
     calls: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: int = 0  # changed since planning: no longer needed
     stopped: str = ""  # why the run stopped early, if it did
 
 
@@ -219,7 +220,13 @@ def apply_plan(
     result = ApplyResult()
     _record_in_step(plan.in_step)
     total = len(plan.actions)
-    for number, action in enumerate(plan.actions, start=1):
+    for number, planned in enumerate(plan.actions, start=1):
+        action = _as_the_event_stands_now(planned)
+        if action is None:
+            result.skipped += 1
+            if progress:
+                progress(number, total)
+            continue
         entry = _entry_for(action)
         try:
             calls, etag = _carry_out(action, client=client, pacer=pacer)
@@ -243,6 +250,27 @@ def apply_plan(
         if entry is not None:
             _record_done(entry, action, etag)
     return result
+
+
+def _as_the_event_stands_now(action: Action) -> Action | None:
+    """The planned action with the event's current body, or None if it is no longer needed.
+
+    A long run takes minutes: an event edited meanwhile was pushed by its own task, and
+    pushing the body read at planning time would put the old text back on Google.
+    """
+    event = None
+    if action.event_id is not None:
+        event = events_visible(public_only=False).filter(pk=action.event_id).first()
+    wanted = (
+        event is not None
+        and belongs_on(event, action.calendar)
+        and google_event_id(event) == action.google_event_id
+    )
+    if action.kind == "delete":
+        return None if wanted else action
+    if not wanted:
+        return None
+    return replace(action, body=event_body(event), title=event.title)
 
 
 def _carry_out(action: Action, *, client: CalendarClient, pacer: Pacer) -> tuple[int, str]:

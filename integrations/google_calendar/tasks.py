@@ -31,8 +31,9 @@ def reconcile_calendars() -> str:
         client = CalendarClient.from_settings()
     except NotConfigured as skip:
         return f"skipped: {skip.message}"
-    plan = reconcile.plan_reconcile(client=client)
-    outcome = reconcile.apply_plan(plan=plan, client=client)
+    pacer = reconcile.Pacer()  # one budget for the listing and the changes
+    plan = reconcile.plan_reconcile(client=client, pacer=pacer)
+    outcome = reconcile.apply_plan(plan=plan, client=client, pacer=pacer)
     summary = f"{len(plan.actions)} change(s) planned, {outcome.done} done"
     if outcome.errors:
         raise CalendarSyncFailed(summary + "; " + "; ".join(outcome.errors[:5]))

@@ -10,8 +10,8 @@ from events.models import Event
 from integrations.google_calendar import tasks
 from integrations.google_calendar.client import CalendarClient
 from integrations.google_calendar.models import CalendarEntry
-from integrations.google_calendar.reconcile import Pacer, plan_reconcile
-from integrations.google_calendar.sync import event_body, google_event_id, sync_event
+from integrations.google_calendar.reconcile import Pacer, apply_plan, plan_reconcile
+from integrations.google_calendar.sync import body_hash, event_body, google_event_id, sync_event
 from integrations.google_calendar.tests.conftest import INTERNAL, PUBLIC, answer, error
 
 
@@ -304,3 +304,44 @@ def test_one_event_google_refuses_to_restore_does_not_stop_the_run(google, make_
     assert "restore it from the calendar's Trash" in err.getvalue()
     states = dict(CalendarEntry.objects.values_list("event__title", "state"))
     assert states == {"Trashed by hand": "failed", "Fine": "synced"}
+
+
+def test_an_event_edited_after_planning_is_pushed_as_it_stands_now(google, make_event):
+    event = make_event(audience=Event.Audience.STAFF)
+    google.respond(page(), page())
+    client = CalendarClient.from_settings()
+    plan = plan_reconcile(client=client)
+    event.title = "Renamed while the reconcile ran"
+    event.save()
+    body = event_body(event)
+    google.respond(answer(200, on_google(body)), token=False)
+
+    apply_plan(plan=plan, client=client)
+
+    assert google.requests[-1].body == body
+    entry = CalendarEntry.objects.get()
+    assert (entry.state, entry.body_hash) == ("synced", body_hash(body))
+
+
+def test_changes_no_longer_needed_after_planning_are_skipped(google, make_event):
+    to_insert = make_event(title="Made a draft meanwhile", audience=Event.Audience.STAFF)
+    to_delete = make_event(title="Scheduled again meanwhile", status=Event.Status.CANCELLED)
+    on_internal = on_google(event_body(to_delete))
+    google.respond(page(on_internal), page())
+    client = CalendarClient.from_settings()
+    plan = plan_reconcile(client=client)
+    assert sorted(a.kind for a in plan.actions) == ["delete", "insert"]
+    to_insert.status = Event.Status.DRAFT
+    to_insert.save()
+    to_delete.status = Event.Status.SCHEDULED
+    to_delete.audience = Event.Audience.STAFF
+    to_delete.save()
+
+    outcome = apply_plan(plan=plan, client=client)
+
+    assert google.calls == [
+        ("GET", f"/calendars/{INTERNAL}/events"),
+        ("GET", f"/calendars/{PUBLIC}/events"),
+    ]
+    assert (outcome.done, outcome.skipped, outcome.calls) == (0, 2, 0)
+    assert not CalendarEntry.objects.exists()

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             client = CalendarClient.from_settings()
-            plan = reconcile.plan_reconcile(client=client)
+            pacer = reconcile.Pacer()  # one budget for the listing and the changes
+            plan = reconcile.plan_reconcile(client=client, pacer=pacer)
         except NotConfigured as error:
             raise CommandError(error.message) from error
         except IntegrationError as error:
@@ -42,12 +43,17 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing changed.")
             return
         outcome = reconcile.apply_plan(
-            plan=plan, client=client, progress=self._progress(len(plan.actions))
+            plan=plan, client=client, pacer=pacer, progress=self._progress(len(plan.actions))
         )
         elapsed = time.monotonic() - started
+        skipped = (
+            f", {outcome.skipped} no longer needed (the event changed meanwhile)"
+            if outcome.skipped
+            else ""
+        )
         self.stdout.write(
             f"Done in {elapsed:.1f}s: {outcome.done} of {len(plan.actions)} change(s) made "
-            f"with {outcome.calls} call(s)."
+            f"with {outcome.calls} call(s){skipped}."
         )
         if outcome.stopped:
             raise CommandError(f"Stopped early: {outcome.stopped}")
