@@ -122,3 +122,31 @@ def test_a_failed_sync_fails_the_task_after_recording_it(google, make_event, set
     with pytest.raises(tasks.CalendarSyncFailed, match="not shared"):
         tasks.sync_event(event.pk)
     assert CalendarEntry.objects.get().state == "failed"
+
+
+def test_adding_or_removing_artists_through_the_relation_queues_the_event(make_event):
+    # Event.artists.add/remove/clear write the through rows in bulk: no post_save is sent.
+    event = make_event(artists=[])
+    artist = Artist.objects.create(name="Max Groove")
+    for change in (
+        lambda: event.artists.add(artist, through_defaults={"order": 1}),
+        lambda: event.artists.remove(artist),
+        lambda: event.artists.clear(),
+    ):
+        forget_queue()
+        with transaction.atomic():
+            change()
+        assert queued() == [(SYNC_TASK, (event.pk,))]
+
+
+def test_changing_an_artists_events_from_the_artist_queues_each_event(make_event):
+    first, second = make_event(artists=[]), make_event(artists=[])
+    artist = Artist.objects.create(name="Max Groove")
+    forget_queue()
+    with transaction.atomic():
+        artist.events.add(first, second)
+    assert sorted(queued()) == [(SYNC_TASK, (first.pk,)), (SYNC_TASK, (second.pk,))]
+    forget_queue()
+    with transaction.atomic():
+        artist.events.clear()
+    assert sorted(queued()) == [(SYNC_TASK, (first.pk,)), (SYNC_TASK, (second.pk,))]
