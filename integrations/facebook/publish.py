@@ -81,7 +81,11 @@ def _create_posts(
             continue
         if preview.already_on_target and event.pk not in reposts:
             outcome.skipped.append(
-                (event, "It is already there; tick “post again” to post it once more.")
+                (
+                    event,
+                    "It is already there (or on its way); tick “Post it again anyway” on the "
+                    "confirmation page to post it once more.",
+                )
             )
             continue
         key = _parse_key(request_keys.get(event.pk))

@@ -198,7 +198,7 @@ def test_posting_again_needs_an_explicit_tick(
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm(staff_client, PAGE_ACTION, preview)
     assert FacebookPost.objects.count() == 1
-    assert "tick “post again”" in page_text(staff_client.get(response["Location"]))
+    assert "tick “Post it again anyway”" in page_text(staff_client.get(response["Location"]))
 
     preview = run_action(staff_client, PAGE_ACTION, [event])
     with django_capture_on_commit_callbacks(execute=True):
