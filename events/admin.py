@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import admin
 from django.utils import formats
+from django.utils.html import format_html
 
 from events.models import Artist, Event, EventArtist, Location
 
@@ -82,4 +83,7 @@ class LocationAdmin(admin.ModelAdmin):
 
     @admin.display(description="SLURL")
     def slurl_link(self, location: Location) -> str:
-        return location.slurl
+        # Opens the Second Life map at the spot, where "Visit this location" teleports.
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', location.slurl, location.slurl
+        )

@@ -81,3 +81,8 @@ def test_anonymous_visitors_are_sent_to_login(client, db):
     response = client.get(reverse("admin:events_event_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_location_list_links_each_slurl(staff_client, location):
+    page = staff_client.get(reverse("admin:events_location_changelist")).content.decode()
+    assert f'<a href="{location.slurl}" target="_blank" rel="noopener">' in page
