@@ -266,7 +266,8 @@ def unlink(request):
     if patreon_unlink(user=request.user):
         messages.success(
             request,
-            "Your Patreon account is unlinked. Signing in with Patreon again links it again.",
+            "Your Patreon account is unlinked; your Patreon membership has not changed. To link "
+            "it again, use “Link your Patreon account” on this page while signed in.",
         )
     else:
         messages.info(request, "No Patreon account was linked.")
