@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -167,14 +167,12 @@ def _perform(modeladmin, request, queryset, *, target: str):
         return HttpResponseRedirect(
             f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}"
         )
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Group posts to paste",
-        "opts": FacebookPost._meta,
-        "posts": outcome.created,
-        "group_url": group_url(),
-    }
-    return TemplateResponse(request, "facebook/group_prepared.html", context)
+    modeladmin.message_user(
+        request, f"{len(outcome.created)} Group post(s) prepared.", messages.SUCCESS
+    )
+    # Redirect to a page that can be reloaded and returned to while pasting them one by one.
+    ids = ",".join(str(post.pk) for post in outcome.created)
+    return HttpResponseRedirect(f"{reverse('admin:facebook_facebookpost_group_posts')}?ids={ids}")
 
 
 # --- the post log --------------------------------------------------------------------------------
@@ -326,11 +324,37 @@ class FacebookPostAdmin(admin.ModelAdmin):
             )
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.posted_by_hand_view)
+        by_hand = self.admin_site.admin_view(self.posted_by_hand_view)
+        group_posts = self.admin_site.admin_view(self.group_posts_view)
         return [
-            path("<int:pk>/posted-by-hand/", view, name="facebook_facebookpost_posted_by_hand"),
+            path("<int:pk>/posted-by-hand/", by_hand, name="facebook_facebookpost_posted_by_hand"),
+            path("group-posts/", group_posts, name="facebook_facebookpost_group_posts"),
             *super().get_urls(),
         ]
+
+    def _group_posts_page(self, request, *, posts, title: str, back_url: str):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "posts": posts,
+            "group_url": group_url(),
+            "back_url": back_url,
+        }
+        return TemplateResponse(request, "facebook/group_prepared.html", context)
+
+    def group_posts_view(self, request):
+        """The Group posts just prepared (?ids=1,2): text, copy button, "posted by hand" form."""
+        if not can_announce(request):
+            raise PermissionDenied
+        ids = [int(v) for v in request.GET.get("ids", "").split(",") if v.strip().isdigit()]
+        posts = list(FacebookPost.objects.filter(pk__in=ids[:100], target=Target.GROUP))
+        if not posts:
+            raise Http404("No such Group posts.")
+        posts.sort(key=lambda post: post.pk)
+        return self._group_posts_page(
+            request, posts=posts, title="Group posts to paste", back_url=request.get_full_path()
+        )
 
     def posted_by_hand_view(self, request, pk: int):
         if not can_announce(request):
@@ -363,14 +387,12 @@ class FacebookPostAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
             return HttpResponseRedirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Mark the Group post as posted by hand?",
-            "opts": self.model._meta,
-            "posts": [post],
-            "group_url": group_url(),
-        }
-        return TemplateResponse(request, "facebook/group_prepared.html", context)
+        return self._group_posts_page(
+            request,
+            posts=[post],
+            title="Mark the Group post as posted by hand?",
+            back_url=change_url,
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

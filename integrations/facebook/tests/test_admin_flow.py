@@ -317,7 +317,12 @@ def test_the_group_flow_prepares_text_to_paste_and_records_it(staff_client, make
     prepared = confirm(staff_client, GROUP_ACTION, preview)
     post = FacebookPost.objects.get()
     assert (post.target, post.status) == ("group", Status.PREPARED)
-    text = page_text(prepared)
+    # Redirected to a page that reloads safely (no form resubmission) while pasting.
+    group_posts = f"{reverse('admin:facebook_facebookpost_group_posts')}?ids={post.pk}"
+    assert (prepared.status_code, prepared["Location"]) == (302, group_posts)
+    text = page_text(staff_client.get(group_posts))
+    assert "1 Group post(s) prepared." in text
+    assert "Group posts to paste" in text
     assert "Copy text" in text
     assert 'data-copy-from="group-text-' in text
     assert "https://www.facebook.com/groups/555666777/" in text
@@ -325,19 +330,36 @@ def test_the_group_flow_prepares_text_to_paste_and_records_it(staff_client, make
     assert "Tribute Concert!\n\nTribute to Queen" in text
 
     url = reverse("admin:facebook_facebookpost_posted_by_hand", args=[post.pk])
-    staff_client.post(url, {"permalink": "javascript:alert(1)"})
+    refused = staff_client.post(url, {"permalink": "javascript:alert(1)", "next": group_posts})
+    assert refused["Location"] == group_posts
     post.refresh_from_db()
     assert post.status == Status.PREPARED
 
     group_post = "https://www.facebook.com/groups/555666777/posts/42/"
-    staff_client.post(url, {"permalink": group_post})
+    marked = staff_client.post(url, {"permalink": group_post, "next": group_posts}, follow=True)
     post.refresh_from_db()
     assert (post.status, post.permalink) == (Status.POSTED_BY_HAND, group_post)
     assert post.posted_at is not None
+    assert "marked as posted by hand" in page_text(marked)
+    assert "Status: Posted by hand" in page_text(marked)  # back on the list of Group posts
 
     again = page_text(run_action(staff_client, GROUP_ACTION, [event]))
     assert "Already posted by hand on" in again
     assert "Post it again anyway" in again
+
+
+def test_the_group_posts_page_needs_the_permission_and_real_group_posts(
+    client, staff_client, event_editor, make_event
+):
+    event = make_event()
+    page_post = FacebookPost.objects.create(
+        event=event, event_title=event.title, target="page", message="m", status=Status.POSTED
+    )
+    url = reverse("admin:facebook_facebookpost_group_posts")
+    assert staff_client.get(f"{url}?ids={page_post.pk}").status_code == 404
+    assert staff_client.get(f"{url}?ids=abc,,").status_code == 404
+    client.force_login(event_editor)
+    assert client.get(f"{url}?ids={page_post.pk}").status_code == 403
 
 
 def test_checked_posts_can_be_resolved_from_the_post_log(staff_client, make_event, staff_user):
