@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example` and in the README's settings table.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -12,8 +13,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# Values in the environment win over the file. ENV_FILE="" reads none: the test settings do so,
+# so that a developer's .env (scripts/run.sh writes one) never changes what the tests see.
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if "ENV_FILE" in os.environ and ENV_FILE and not Path(ENV_FILE).is_file():
+    raise ImproperlyConfigured(f"ENV_FILE names {ENV_FILE}, which is not a file.")
+if ENV_FILE and Path(ENV_FILE).is_file():
+    env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -86,9 +92,12 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes; NORMAL syncs less per commit.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
+    # IMMEDIATE: a transaction takes the write lock when it begins, so it waits its turn (up to
+    # `timeout` seconds) instead of failing with "database is locked" when it reads, then writes.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options.setdefault("timeout", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # utf8mb4 everywhere: titles carry emoji and Italian accents.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

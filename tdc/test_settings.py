@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ENV_FILE", "")  # a developer's .env does not reach the tests
 
 from tdc.settings import *  # noqa: F403
 

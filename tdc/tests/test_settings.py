@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import json, django; from django.conf import settings; "
     "print(json.dumps({'db': settings.DATABASES['default'], 'q': settings.Q_CLUSTER, "
-    "'tz': settings.TIME_ZONE}, default=str))"
+    "'tz': settings.TIME_ZONE, 'debug': settings.DEBUG}, default=str))"
 )
 
 
@@ -18,12 +18,12 @@ def run_settings(**env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL", "TIME_ZONE"}
     }
     return subprocess.run(
         [sys.executable, "-c", SHOW],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "tdc.settings", "ENV_FILE_IGNORED": "1", **env},
+        env={**base, "DJANGO_SETTINGS_MODULE": "tdc.settings", "ENV_FILE": "", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -60,6 +60,9 @@ def test_defaults_to_sqlite_rome_and_the_orm_broker():
     shown = json.loads(result.stdout)
     assert shown["db"]["ENGINE"] == "django.db.backends.sqlite3"
     assert shown["db"]["NAME"].endswith("var/tdc.sqlite3")
+    # The web server and the worker share the file: writers queue instead of failing.
+    assert shown["db"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in shown["db"]["OPTIONS"]["init_command"]
     assert shown["tz"] == "Europe/Rome"
     assert shown["q"]["orm"] == "default"
     assert shown["q"]["timeout"] < shown["q"]["retry"]
@@ -70,3 +73,32 @@ def test_redis_url_switches_the_task_broker_to_redis():
     result = run_settings(SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/3")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["q"]["redis"] == "redis://127.0.0.1:6379/3"
+
+
+def test_an_env_file_is_read_and_the_environment_wins_over_it(tmp_path):
+    env_file = tmp_path / "tdc.env"
+    env_file.write_text("SECRET_KEY=from-the-file\nTIME_ZONE=America/Los_Angeles\nDEBUG=true\n")
+    result = run_settings(ENV_FILE=str(env_file), DEBUG="false")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["tz"] == "America/Los_Angeles"
+    assert shown["debug"] is False  # the environment's DEBUG=false beats the file's true
+
+
+def test_a_named_env_file_that_is_missing_stops_the_start(tmp_path):
+    result = run_settings(SECRET_KEY="x" * 50, ENV_FILE=str(tmp_path / "nowhere.env"))
+    assert result.returncode != 0
+    assert "is not a file" in result.stderr
+
+
+def test_the_test_settings_never_read_a_developers_env_file():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(repr(settings.ENV_FILE))"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "ENV_FILE"}
+        | {"DJANGO_SETTINGS_MODULE": "tdc.test_settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "''", result.stderr
