@@ -26,7 +26,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
-TIMEOUT_MS = 10_000  # a step that needs longer than this is a failure, not slowness
+# A step that needs longer than this is a failure, not slowness: actions, navigations and
+# `expect` assertions alike (Playwright's assertions otherwise wait only 5 s, which a shared,
+# busy CI machine can exceed for a POST, its redirect and the page after it).
+TIMEOUT_MS = 10_000
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,7 +58,9 @@ def chromium():
             "otherwise run: sudo apt-get install chromium",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
 
     # Playwright's sync API keeps an asyncio loop running on this thread, which Django's
     # async-safety guard mistakes for async code calling the ORM. The test code here is
