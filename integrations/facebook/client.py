@@ -15,7 +15,13 @@ import requests
 from django.conf import settings
 
 from integrations import http
-from integrations.http import IntegrationError, NotConfigured, PermanentError, TransientError
+from integrations.http import (
+    IntegrationError,
+    NotConfigured,
+    OutcomeUnknown,
+    PermanentError,
+    TransientError,
+)
 
 SERVICE = "facebook"
 
@@ -103,6 +109,12 @@ def classify(response: requests.Response) -> IntegrationError | None:
     except (ValueError, AttributeError):
         error = {}
     if not isinstance(error, dict) or "code" not in error:
+        if response.status_code == 504 and response.request.method == "POST":
+            # A gateway gave up waiting for Graph: the post may have been made.
+            return OutcomeUnknown(
+                f"HTTP 504 (gateway timeout) without an answer from Graph: {response.text[:200]}",
+                status=504,
+            )
         return http.default_classify(response)
 
     code = _as_int(error.get("code"))

@@ -176,6 +176,24 @@ def test_a_post_whose_answer_is_lost_is_not_repeated(db, facebook):
 
 
 @responses.activate
+def test_a_post_whose_gateway_timed_out_is_not_repeated(db, facebook):
+    responses.post(FEED, body="<html>504 Gateway Time-out</html>", status=504)
+    with pytest.raises(OutcomeUnknown):
+        client.publish_link_post(message="Hi", link="")
+    assert len(responses.calls) == 1
+    assert IntegrationLog.objects.get().outcome == "unknown"
+
+
+@responses.activate
+def test_a_read_whose_gateway_timed_out_is_retried(db, facebook, settings):
+    settings.INTEGRATION_HTTP_ATTEMPTS = 2
+    responses.get(f"{GRAPH}/{PAGE_ID}_1", body="<html>504</html>", status=504)
+    with pytest.raises(TransientError):
+        client.fetch_permalink(f"{PAGE_ID}_1")
+    assert len(responses.calls) == 2
+
+
+@responses.activate
 def test_secrets_never_reach_the_call_log(db, facebook):
     responses.post(FEED, **graph_error(190, f"Bad token {PAGE_TOKEN}"))
     responses.get(f"{GRAPH}/debug_token", json={"data": {"is_valid": True}})
