@@ -98,6 +98,13 @@ class Plan:
     in_step: list[InStep] = field(default_factory=list)
     listed: dict[str, int] = field(default_factory=dict)  # calendar -> events found on Google
     list_calls: int = 0
+    unlisted: dict[str, str] = field(default_factory=dict)  # calendar -> why it was not listed
+
+    def unlisted_summary(self) -> str:
+        return "; ".join(
+            f"Could not list the {CalendarEntry.Calendar(calendar).label.lower()}: {message}"
+            for calendar, message in self.unlisted.items()
+        )
 
 
 @dataclass
@@ -126,12 +133,19 @@ def plan_reconcile(*, client: CalendarClient, pacer: Pacer | None = None) -> Pla
             pacer.wait()
             plan.list_calls += 1
 
-        remote = {
-            item["id"]: item
-            for item in client.list_events(
-                calendar_id=calendar_id, private_properties=our_properties(), on_page=count_page
-            )
-        }
+        try:
+            remote = {
+                item["id"]: item
+                for item in client.list_events(
+                    calendar_id=calendar_id,
+                    private_properties=our_properties(),
+                    on_page=count_page,
+                )
+            }
+        except IntegrationError as error:
+            # One calendar out of reach (not shared, say) must not keep the other unrepaired.
+            plan.unlisted[calendar] = error.message
+            continue
         plan.listed[calendar] = sum(1 for i in remote.values() if i.get("status") != "cancelled")
         for gid, (event, body) in wanted.items():
             item = remote.get(gid)

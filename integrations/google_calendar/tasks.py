@@ -35,6 +35,7 @@ def reconcile_calendars() -> str:
     plan = reconcile.plan_reconcile(client=client, pacer=pacer)
     outcome = reconcile.apply_plan(plan=plan, client=client, pacer=pacer)
     summary = f"{len(plan.actions)} change(s) planned, {outcome.done} done"
-    if outcome.errors:
-        raise CalendarSyncFailed(summary + "; " + "; ".join(outcome.errors[:5]))
+    problems = outcome.errors[:5] + ([plan.unlisted_summary()] if plan.unlisted else [])
+    if problems:
+        raise CalendarSyncFailed(summary + "; " + "; ".join(problems))
     return summary

@@ -188,11 +188,39 @@ def test_events_google_shows_in_another_zone_offset_are_not_rewritten(google, ma
     assert plan.actions == []
 
 
-def test_a_calendar_that_cannot_be_listed_stops_the_command_with_the_fix(google, make_event):
+def test_a_calendar_that_cannot_be_listed_fails_the_command_with_the_fix(google, make_event):
     make_event()
-    google.respond(error(404, "notFound", "Not Found"))
-    with pytest.raises(CommandError, match="not shared with"):
+    google.respond(error(404, "notFound", "Not Found"), error(404, "notFound", "Not Found"))
+    with pytest.raises(CommandError, match=r"Could not list the staff calendar: .*not shared with"):
         call_command("sync_calendars", stdout=StringIO())
+    assert not CalendarEntry.objects.exists()
+
+
+def test_one_calendar_out_of_reach_does_not_keep_the_other_unrepaired(google, make_event):
+    event = make_event()
+    google.respond(
+        error(404, "notFound", "Not Found"),  # the staff calendar is not shared with us
+        page(),
+        answer(200, on_google(event_body(event))),
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError, match=r"Could not list the staff calendar: .*not shared"):
+        call_command("sync_calendars", stdout=StringIO(), stderr=err)
+
+    assert google.calls == [
+        ("GET", f"/calendars/{INTERNAL}/events"),
+        ("GET", f"/calendars/{PUBLIC}/events"),
+        ("POST", f"/calendars/{PUBLIC}/events"),
+    ]
+    assert "Left alone: Could not list the staff calendar" in err.getvalue()
+    assert list(CalendarEntry.objects.values_list("calendar", "state")) == [("public", "synced")]
+
+
+def test_the_scheduled_reconcile_fails_when_a_calendar_is_out_of_reach(google, make_event):
+    google.respond(page(), error(404, "notFound", "Not Found"))
+    with pytest.raises(tasks.CalendarSyncFailed, match="Could not list the public calendar"):
+        tasks.reconcile_calendars()
 
 
 def test_without_settings_the_command_says_what_to_set(settings):

@@ -28,14 +28,18 @@ class Command(BaseCommand):
             plan = reconcile.plan_reconcile(client=client, pacer=pacer)
         except NotConfigured as error:
             raise CommandError(error.message) from error
-        except IntegrationError as error:
-            raise CommandError(f"Could not list the calendars: {error.message}") from error
+        except IntegrationError as error:  # the credentials file, before any call
+            raise CommandError(error.message) from error
+        if not plan.listed:
+            raise CommandError(plan.unlisted_summary())
 
         listed = ", ".join(f"{n} on the {c} calendar" for c, n in plan.listed.items())
         self.stdout.write(
             f"Google has {listed} ({plan.list_calls} list call(s)); "
             f"{len(plan.in_step)} in step, {len(plan.actions)} change(s) needed."
         )
+        if plan.unlisted:
+            self.stderr.write("Left alone: " + plan.unlisted_summary())
         if verbosity >= 1:
             for action in plan.actions:
                 self.stdout.write("  " + action.describe())
@@ -55,12 +59,15 @@ class Command(BaseCommand):
             f"Done in {elapsed:.1f}s: {outcome.done} of {len(plan.actions)} change(s) made "
             f"with {outcome.calls} call(s){skipped}."
         )
+        for error in outcome.errors:
+            self.stderr.write("  " + error)
         if outcome.stopped:
             raise CommandError(f"Stopped early: {outcome.stopped}")
-        if outcome.errors:
-            for error in outcome.errors:
-                self.stderr.write("  " + error)
-            raise CommandError(f"{len(outcome.errors)} change(s) failed; see above.")
+        problems = [f"{len(outcome.errors)} change(s) failed; see above"] if outcome.errors else []
+        if plan.unlisted:
+            problems.append(plan.unlisted_summary())
+        if problems:
+            raise CommandError("; ".join(problems))
 
     def _progress(self, total: int):
         step = max(25, total // 20)
