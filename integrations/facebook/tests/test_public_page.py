@@ -50,6 +50,21 @@ def test_the_poster_is_the_preview_image(client, make_event, facebook, tmp_path,
     event = make_event(poster="posters/2026/12/luna.jpg")
     page = client.get(reverse("events:public", args=[event.pk])).content.decode()
     assert og(page, "og:image") == "https://tdc.example.org/media/posters/2026/12/luna.jpg"
+    assert "og:image:width" not in page  # the file is not there to measure: no size, no error
+
+
+def test_the_posters_size_is_given_so_the_first_share_shows_it(
+    client, make_event, facebook, tmp_path, settings
+):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "posters").mkdir()
+    Image.new("RGB", (1200, 630)).save(tmp_path / "posters" / "wide.png")
+    event = make_event(poster="posters/wide.png")
+    page = client.get(reverse("events:public", args=[event.pk])).content.decode()
+    assert og(page, "og:image") == "https://tdc.example.org/media/posters/wide.png"
+    assert (og(page, "og:image:width"), og(page, "og:image:height")) == ("1200", "630")
 
 
 def test_titles_with_quotes_and_accents_are_escaped(client, make_event, facebook):
