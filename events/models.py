@@ -26,7 +26,9 @@ def validate_time_zone(value: str) -> None:
 def _time_zone_names() -> set[str]:
     global _TIME_ZONES
     if _TIME_ZONES is None:
-        _TIME_ZONES = available_timezones()
+        # "localtime" is whatever the server runs on and "Factory" means "no zone": neither is
+        # a place, and calendars refuse them.
+        _TIME_ZONES = available_timezones() - {"localtime", "Factory"}
     return _TIME_ZONES
 
 

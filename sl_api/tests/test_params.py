@@ -16,6 +16,7 @@ PATHS = ("events", "events/next", "events/today")
         ("tz=Mars/Olympus", "tz"),
         ("tz=../../etc/passwd", "tz"),
         ("tz=%00", "tz"),
+        ("tz=localtime", "tz"),  # the server's own zone, not a place
         ("lang=fr", "lang"),
         ("lang=", None),  # empty means the default
         ("limit=0", "limit"),  # (events/next has no list: it ignores limit)
