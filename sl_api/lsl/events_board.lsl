@@ -1,5 +1,5 @@
 // The Dreamer's Cave: events board.
-// Lists the next events as floating text, one line each ("Sat 05 20:00 Luna Sparrow Live"),
+// Lists the next events as floating text, one line each ("12-05 20:00 Luna Sparrow Live"),
 // marking the one on now. Uses format=text: no JSON parsing, one llParseStringKeepNulls per line.
 //
 // Contract: README, "Second Life panels". GET /api/v1/sl/events?format=text answers
