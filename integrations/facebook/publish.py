@@ -198,6 +198,21 @@ def _clear_error(post: FacebookPost) -> None:
     post.error_message = post.fbtrace_id = ""
 
 
+def _no_longer_right(post: FacebookPost) -> str:
+    """Why a queued post must not go out any more (the event changed since it was confirmed)."""
+    event = post.event
+    if event is None or not event.is_public_and_scheduled:
+        return "since it was queued the event was deleted or is no longer public and scheduled."
+    # A post can wait (rate limits, a stopped worker): never publish a time or place gone stale.
+    now = announcement_previews(events=[event], target=post.target)[0]
+    if (now.message, now.link) != (post.message, post.link):
+        return (
+            "since it was confirmed the event or its post template was edited, so the text "
+            "confirmed is no longer what the announcement would say."
+        )
+    return ""
+
+
 def page_post_publish(*, post_id: int) -> str:
     """Publish one queued Page post and record what happened. Returns the new status."""
     with transaction.atomic():
@@ -222,14 +237,11 @@ def page_post_publish(*, post_id: int) -> str:
             return post.status
         if post.status != FacebookPost.Status.QUEUED:
             return post.status  # a duplicate task: already handled
-        if post.event is None or not post.event.is_public_and_scheduled:
-            # Changed since staff confirmed (cancelled, back to draft, staff-only, deleted).
+        reason = _no_longer_right(post)
+        if reason:
             post.status = FacebookPost.Status.FAILED
             _clear_error(post)
-            post.error_message = (
-                "Not posted: since it was queued the event was deleted or is no longer public "
-                "and scheduled. Announce it again if it should go out."
-            )
+            post.error_message = f"Not posted: {reason} Announce it again if it should go out."
             post.save(update_fields=[*ERROR_FIELDS, "status", "updated_at"])
             return post.status
         post.status = FacebookPost.Status.SENDING

@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from events.models import Event
-from integrations.facebook import publish, tasks
+from integrations.facebook import compose, publish, tasks
 from integrations.facebook.models import FacebookPost
 
 from .conftest import GRAPH, PAGE_ID, graph_error
@@ -30,7 +30,7 @@ def queued_post(make_event, facebook, staff_user):
             "event": event,
             "event_title": event.title,
             "target": FacebookPost.Target.PAGE,
-            "message": "Live Music at The Dreamer's Cave!",
+            "message": compose.render(compose.template_for(event).text, event),
             "link": f"https://tdc.example.org/events/{event.pk}/",
             "status": Status.QUEUED,
             "created_by": staff_user,
@@ -263,6 +263,36 @@ def test_an_event_changed_after_queueing_is_not_posted(queued_post, change):
     assert len(responses.calls) == 0
     post.refresh_from_db()
     assert "no longer public and scheduled" in post.error_message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"start_time": datetime(2026, 12, 6, 20, 0, tzinfo=UTC)},
+        {"title": "Luna Sparrow — new title"},
+    ],
+)
+@responses.activate
+def test_a_queued_post_whose_event_was_edited_is_not_posted_stale(queued_post, change):
+    post = queued_post()
+    event = post.event
+    for name, value in change.items():
+        setattr(event, name, value)
+    event.end_time = event.start_time + timedelta(minutes=90)
+    event.save()
+    assert tasks.publish_page_post(post.pk) == Status.FAILED
+    assert len(responses.calls) == 0
+    post.refresh_from_db()
+    assert "no longer what the announcement would say" in post.error_message
+
+
+@responses.activate
+def test_a_queued_post_is_still_sent_after_an_edit_that_does_not_change_its_text(queued_post):
+    post = queued_post()
+    Event.objects.filter(pk=post.event_id).update(description_it="Solo in italiano")
+    responses.post(FEED, json={"id": POST_ID})
+    permalink_ok()
+    assert tasks.publish_page_post(post.pk) == Status.POSTED
 
 
 @responses.activate
