@@ -76,22 +76,29 @@ class CalendarEventAdminMixin:
             return "Not configured: set " + ", ".join(missing_settings()) + "."
         if event.pk is None:
             return "Synced after saving."
-        entries = list(event.calendar_entries.all())
-        if not entries:
-            return "On no calendar." if not belongs_on(event, "internal") else "Waiting to sync."
+        entries = {entry.calendar: entry for entry in event.calendar_entries.all()}
+        cells = []
+        for calendar in CalendarEntry.Calendar:
+            entry = entries.get(calendar)
+            if entry is not None:
+                cells.append(
+                    (
+                        entry.get_calendar_display(),
+                        entry.get_state_display(),
+                        _when(entry.synced_at),
+                        entry.google_event_id,
+                        entry.last_error,
+                    )
+                )
+            elif belongs_on(event, calendar):
+                # Belongs there but no sync has recorded anything yet: say so, don't omit it.
+                cells.append((calendar.label, "Waiting to sync", "never", "", ""))
+        if not cells:
+            return "On no calendar."
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            (
-                (
-                    entry.get_calendar_display(),
-                    entry.get_state_display(),
-                    _when(entry.synced_at),
-                    entry.google_event_id,
-                    entry.last_error,
-                )
-                for entry in sorted(entries, key=lambda e: e.calendar)
-            ),
+            cells,
         )
         return format_html(
             "<table><thead><tr><th>Calendar</th><th>State</th><th>Last pushed</th>"

@@ -195,3 +195,23 @@ def test_the_event_page_shows_when_it_was_pushed_in_the_venue_zone(
 
     assert "<td>Fri 20 Nov 2026, 18:05 CET</td>" in html
     assert "17:05:42.123456" not in html
+
+
+def test_the_event_page_names_a_calendar_the_event_still_waits_for(
+    calendar_settings, staff_client, make_event
+):
+    event = make_event()  # public: belongs on both calendars
+    entry(event, "internal", "synced")
+
+    html = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+
+    assert "<td>Staff calendar</td><td>Synced</td>" in html
+    assert "<td>Public calendar</td><td>Waiting to sync</td><td>never</td>" in html
+
+
+def test_the_event_page_of_a_draft_says_it_is_on_no_calendar(
+    calendar_settings, staff_client, make_event
+):
+    event = make_event(status=Event.Status.DRAFT)
+    html = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert "On no calendar." in html
