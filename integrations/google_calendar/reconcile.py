@@ -99,6 +99,7 @@ class Plan:
     listed: dict[str, int] = field(default_factory=dict)  # calendar -> events found on Google
     list_calls: int = 0
     unlisted: dict[str, str] = field(default_factory=dict)  # calendar -> why it was not listed
+    live: dict[str, set[str]] = field(default_factory=dict)  # calendar -> ids Google shows
 
     def unlisted_summary(self) -> str:
         return "; ".join(
@@ -146,7 +147,8 @@ def plan_reconcile(*, client: CalendarClient, pacer: Pacer | None = None) -> Pla
             # One calendar out of reach (not shared, say) must not keep the other unrepaired.
             plan.unlisted[calendar] = error.message
             continue
-        plan.listed[calendar] = sum(1 for i in remote.values() if i.get("status") != "cancelled")
+        plan.live[calendar] = {gid for gid, i in remote.items() if i.get("status") != "cancelled"}
+        plan.listed[calendar] = len(plan.live[calendar])
         for gid, (event, body) in wanted.items():
             item = remote.get(gid)
             if item is None:
@@ -233,6 +235,7 @@ def apply_plan(
     pacer = pacer or Pacer()
     result = ApplyResult()
     _record_in_step(plan.in_step)
+    _record_absent(plan.live)
     total = len(plan.actions)
     for number, planned in enumerate(plan.actions, start=1):
         action = _as_the_event_stands_now(planned)
@@ -342,6 +345,31 @@ def _record_done(entry: CalendarEntry, action: Action, etag: str) -> None:
         entry.body_hash = body_hash(action.body)
         entry.event_title = action.title
     entry.save()
+
+
+def _record_absent(live: dict[str, set[str]]) -> None:
+    """Entries of events that belong on no calendar any more, and that Google no longer shows,
+    are removed: e.g. a delete whose answer was lost, or a failed insert of an event cancelled
+    meanwhile. No call, and no failure left on show for work that is in fact done."""
+    for calendar, shown in live.items():
+        entries = [
+            entry
+            for entry in CalendarEntry.objects.filter(calendar=calendar).exclude(
+                state=CalendarEntry.State.REMOVED
+            )
+            if entry.google_event_id not in shown
+        ]
+        if not entries:
+            continue
+        events = Event.objects.in_bulk([e.event_id for e in entries])
+        gone = [e.pk for e in entries if not belongs_on(events.get(e.event_id), calendar)]
+        CalendarEntry.objects.filter(pk__in=gone).update(
+            state=CalendarEntry.State.REMOVED,
+            body_hash="",
+            etag="",
+            last_error="",
+            updated_at=timezone.now(),
+        )
 
 
 @transaction.atomic

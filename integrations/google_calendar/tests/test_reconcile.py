@@ -373,3 +373,38 @@ def test_changes_no_longer_needed_after_planning_are_skipped(google, make_event)
     ]
     assert (outcome.done, outcome.skipped, outcome.calls) == (0, 2, 0)
     assert not CalendarEntry.objects.exists()
+
+
+def test_a_failure_left_on_an_event_that_is_gone_everywhere_is_cleared(google, make_event):
+    # The insert failed in an outage, then the event was cancelled while Google was still out:
+    # nothing is on Google and nothing should be. The entry must not show a failure for ever.
+    event = make_event(audience=Event.Audience.STAFF, status=Event.Status.CANCELLED)
+    CalendarEntry.objects.create(
+        event=event,
+        calendar="internal",
+        calendar_id=INTERNAL,
+        google_event_id=google_event_id(event),
+        state="failed",
+        last_error="HTTP 503 from Google Calendar (events.insert): Backend Error",
+    )
+    kept = make_event(title="Still wanted", audience=Event.Audience.STAFF)
+    CalendarEntry.objects.create(
+        event=kept,
+        calendar="internal",
+        calendar_id=INTERNAL,
+        google_event_id=google_event_id(kept),
+        state="failed",
+        last_error="HTTP 503",
+    )
+    google.respond(
+        page({"kind": "calendar#event", "id": google_event_id(event), "status": "cancelled"}),
+        page(),
+        answer(200, on_google(event_body(kept))),
+    )
+
+    call_command("sync_calendars", stdout=StringIO())
+
+    assert google.calls[2:] == [("POST", f"/calendars/{INTERNAL}/events")]  # only the wanted one
+    states = dict(CalendarEntry.objects.values_list("event__title", "state"))
+    assert states == {"Luna Sparrow Live": "removed", "Still wanted": "synced"}
+    assert CalendarEntry.objects.get(event=event).last_error == ""
