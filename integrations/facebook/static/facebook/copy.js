@@ -1,15 +1,23 @@
 // Copy buttons (data-copy-from="<textarea id>"): the clipboard API where the browser allows it
-// (https or localhost), else select the text and copy it the old way.
+// (https or localhost), else - or when it refuses - select the text and copy it the old way,
+// leaving it selected so Ctrl+C works even if that fails too.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy-from]");
   if (!button) { return; }
   var box = document.getElementById(button.getAttribute("data-copy-from"));
+  if (!box) { return; }
   var done = function () { button.textContent = "Copied"; };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(box.value).then(done);
-  } else {
+  var byHand = function () {
+    box.focus();
     box.select();
-    document.execCommand("copy");
-    done();
+    try {
+      if (document.execCommand("copy")) { done(); return; }
+    } catch (e) { /* fall through */ }
+    button.textContent = "Selected: press Ctrl+C";
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(box.value).then(done, byHand);
+  } else {
+    byHand();
   }
 });
