@@ -6,10 +6,12 @@ per attempt with secrets redacted. A client (`client.py` of an integration) only
 request and, through `classify`, translates its provider's error format into these types.
 """
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import tenacity
@@ -107,6 +109,21 @@ def _never_connected(error: requests.RequestException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
+def _network_problem(error: requests.RequestException, url: str) -> str:
+    """What went wrong on the network, in the words staff can act on: the host and the reason
+    ("Connection refused", "Name or service not known"), not urllib3's nested exception reprs
+    (which also quote the query string)."""
+    host = urlsplit(url).hostname or url
+    if isinstance(error, requests.Timeout):
+        return f"could not reach {host} (no answer in time)"
+    found = _ERRNO_TEXT.search(str(error))
+    reason = found.group(1).strip().rstrip(".") if found else type(error).__name__
+    return f"could not reach {host} ({reason})"
+
+
 def user_agent() -> str:
     return f"TDC-Integrations/1.0 (+{settings.SITE_URL})"
 
@@ -193,7 +210,7 @@ def send(
                 timeout=timeout or settings.INTEGRATION_HTTP_TIMEOUT,
             )
         except requests.RequestException as exc:
-            detail = redact_text(f"{type(exc).__name__}: {exc}", secrets)
+            detail = redact_text(_network_problem(exc, url), secrets)
             if idempotent or _never_connected(exc):
                 error: IntegrationError = TransientError(f"Network error: {detail}")
             else:

@@ -98,3 +98,36 @@ def test_retry_after_accepts_an_http_date():
     assert http.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert http.parse_retry_after("120") == 120.0
     assert http.parse_retry_after("soon") is None
+
+
+def _refused(url: str) -> requests.ConnectionError:
+    """What requests raises when nothing listens at the host (urllib3's nested errors)."""
+    from urllib3.connection import HTTPSConnection
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    cause = NewConnectionError(
+        HTTPSConnection("api.example.test"),
+        "Failed to establish a new connection: [Errno 111] Connection refused",
+    )
+    return requests.ConnectionError(MaxRetryError(None, url, reason=cause))
+
+
+@responses.activate
+def test_a_network_failure_names_the_host_and_the_reason_in_plain_words(db):
+    proof = "9f8e7d6c5b4a"  # a derived credential: never a "secret" the caller listed
+    responses.get(URL, body=_refused(f"{URL}?appsecret_proof={proof}&fields=id"))
+    with pytest.raises(http.TransientError) as error:
+        send(params={"appsecret_proof": proof, "fields": "id"})
+    refused = "Network error: could not reach api.example.test (Connection refused)"
+    assert str(error.value) == refused
+    assert len(responses.calls) == 3  # never connected: retried, bounded
+    entry = IntegrationLog.objects.get(outcome="failed")
+    assert proof not in entry.error and proof not in entry.target
+
+
+@responses.activate
+def test_a_timeout_says_no_answer_came_in_time(db):
+    responses.get(URL, body=requests.ReadTimeout("read timed out"))
+    with pytest.raises(http.TransientError) as error:
+        send()
+    assert str(error.value) == "Network error: could not reach api.example.test (no answer in time)"
