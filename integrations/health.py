@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 
-from integrations.models import IntegrationLog
+from integrations.action_outcomes import action_outcomes
+from integrations.models import ActionOutcome, IntegrationLog
 from integrations.status import IntegrationStatus, ProviderAction, StatusProvider, status_providers
 
 logger = logging.getLogger("integrations")
@@ -27,6 +28,12 @@ class IntegrationReport:
     actions: list[ProviderAction] = field(default_factory=list)
     calls_url: str = ""
     failed_calls_url: str = ""
+    last_answers: dict[str, ActionOutcome] = field(default_factory=dict)  # by action key
+
+    @property
+    def buttons(self) -> list[tuple[ProviderAction, ActionOutcome | None]]:
+        """Each offered button with what it last answered (None: never pressed)."""
+        return [(action, self.last_answers.get(action.key)) for action in self.actions]
 
     @property
     def needs_attention(self) -> bool:
@@ -34,7 +41,15 @@ class IntegrationReport:
 
 
 def integration_reports() -> list[IntegrationReport]:
-    return [integration_report(provider) for provider in status_providers()]
+    answers = action_outcomes()
+    reports = [integration_report(provider) for provider in status_providers()]
+    for report in reports:
+        report.last_answers = {
+            key: outcome
+            for (service, key), outcome in answers.items()
+            if service == report.provider.service
+        }
+    return reports
 
 
 def integration_report(provider: StatusProvider) -> IntegrationReport:

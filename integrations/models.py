@@ -4,6 +4,7 @@ Each integration keeps its own state rows in its own app (google_calendar, faceb
 integrations never import each other.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -32,3 +33,26 @@ class IntegrationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.operation} {self.outcome}"
+
+
+class ActionOutcome(models.Model):
+    """The last answer of each integrations-page button (test the connection, is our webhook
+    paused, ...), so the page shows what was last found out instead of a message that is gone
+    on the next page load. Some facts (a paused Patreon webhook) are only known by asking."""
+
+    service = models.CharField(max_length=30)
+    action = models.CharField(max_length=30)
+    succeeded = models.BooleanField()
+    message = models.TextField()
+    done_at = models.DateTimeField()
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "action"], name="one_outcome_per_button")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.action}: {self.message[:60]}"

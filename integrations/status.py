@@ -117,7 +117,7 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
                 "test_connection",
                 "Test the connection",
                 "patreon_sync.services.connection_check",
-                help_text="One call with the creator token.",
+                help_text="One call to Patreon with the creator token.",
             ),
             ProviderAction(
                 "retry_failed",
@@ -129,13 +129,20 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
                 "webhook_state",
                 "Is our webhook paused?",
                 "patreon_sync.services.webhook_state",
-                help_text="Asks Patreon; it pauses a webhook after repeated failed deliveries.",
+                help_text=(
+                    "Patreon pauses our webhook after repeated failed deliveries and tells no "
+                    "one: this page only knows by asking Patreon, which this button does. "
+                    "While paused, supporter changes reach the site only through sync_patrons."
+                ),
             ),
             ProviderAction(
                 "resume_webhook",
                 "Resume the webhook",
                 "patreon_sync.services.webhook_resume",
-                help_text="Unpauses our webhook; Patreon then sends what it held back.",
+                help_text=(
+                    "Unpauses our webhook (harmless if it is not paused); Patreon then sends "
+                    "what it held back."
+                ),
             ),
         ),
     ),

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
+from integrations.action_outcomes import action_outcome_record
 from integrations.health import integration_reports
 from integrations.http import IntegrationError, NotConfigured
 from integrations.status import status_providers
@@ -47,6 +48,7 @@ def integration_action(request: HttpRequest, service: str, key: str, *, admin_si
     except ImportError:
         messages.error(request, f"{title}: not available in this version of the site.")
         return redirect("admin:integrations_health")
+    succeeded = False
     try:
         # A button whose service records who asked (e.g. a token check) receives the user.
         if "user" in inspect.signature(function).parameters:
@@ -54,17 +56,25 @@ def integration_action(request: HttpRequest, service: str, key: str, *, admin_si
         else:
             outcome = function()
     except NotConfigured as exc:
+        answer = f"Not configured. {exc}"
         messages.warning(request, f"{title}: not configured. {exc}")
     except IntegrationError as exc:
+        answer = f"Failed: {exc}"
         messages.error(request, f"{title} failed: {exc}")
     except Exception as exc:  # staff get a message, the developer the traceback in the log
         logger.exception("integrations page: %s failed", title)
-        messages.error(
-            request,
-            f"{title} failed unexpectedly ({type(exc).__name__}). "
-            "The error is in the server log; tell the site's developer.",
+        unexpected = (
+            f"failed unexpectedly ({type(exc).__name__}). "
+            "The error is in the server log; tell the site's developer."
         )
+        answer = f"F{unexpected[1:]}"
+        messages.error(request, f"{title} {unexpected}")
     else:
+        succeeded, answer = True, str(outcome)
         logger.info("integrations page: %s by %s: %s", title, request.user, outcome)
         messages.success(request, f"{title}: {outcome}")
+    # Kept so the page goes on showing it (a paused webhook is only known by asking Patreon).
+    action_outcome_record(
+        service=service, action=key, succeeded=succeeded, message=answer, user=request.user
+    )
     return redirect("admin:integrations_health")

@@ -370,3 +370,35 @@ def test_an_action_on_a_service_that_is_not_configured_says_so(staff_client, mon
     url = reverse("admin:integrations_health_action", args=["facebook", "test_connection"])
     html = staff_client.post(url, follow=True).content.decode()
     assert "Facebook: Test: not configured. Set FACEBOOK_PAGE_ACCESS_TOKEN." in html
+
+
+def test_a_buttons_answer_stays_on_the_page_after_its_message_is_gone(staff_client):
+    url = reverse("admin:integrations_health_action", args=["google_calendar", "test_connection"])
+    staff_client.post(url)
+    box = section(staff_client.get(reverse(PAGE)), "google_calendar")  # the message is spent
+    assert "Connected as the TDC Page." in box
+    answer = box.split('id="button-google_calendar-test_connection"', 1)[1].split("</div>", 1)[0]
+    assert "Last answer," in answer
+    assert "(staff): Connected as the TDC Page." in answer
+    assert "answer-bad" not in answer
+
+
+def test_a_failed_answer_is_kept_and_marked_and_the_next_press_replaces_it(staff_client):
+    url = reverse("admin:integrations_health_action", args=["facebook", "test_connection"])
+    staff_client.post(url)
+    box = section(staff_client.get(reverse(PAGE)), "facebook")
+    assert 'class="last-answer answer-bad"' in box
+    assert "Failed: The Page token expired on 3 Nov 2026. Renew the Page token." in box
+
+    url = reverse("admin:integrations_health_action", args=["patreon", "explode"])
+    staff_client.post(url)
+    staff_client.post(url)
+    box = section(staff_client.get(reverse(PAGE)), "patreon")
+    assert box.count("Failed unexpectedly (ZeroDivisionError).") == 1
+    assert "oops" not in box  # the exception's text is for the developer's log only
+
+
+def test_a_button_never_pressed_shows_no_answer(staff_client):
+    box = section(staff_client.get(reverse(PAGE)), "google_calendar")
+    assert 'id="button-google_calendar-retry_failed"' in box
+    assert "Last answer" not in box

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 
 from integrations.models import IntegrationLog
 from integrations.status import status_providers
+from integrations.tests.test_integrations_page import section
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +141,18 @@ def patreon_action(staff_client, key: str) -> str:
 @responses.activate
 def test_staff_see_that_patreon_paused_our_webhook(staff_client, patreon_configured):
     responses.get(f"{PATREON_API}/webhooks", json={"data": [webhook(paused=True, failures=12)]})
+    patreon = section(staff_client.get(reverse("admin:integrations_health")), "patreon")
+    assert "this page only knows by asking Patreon" in patreon  # before anyone asked
+    assert "PAUSED" not in patreon
+
     html = patreon_action(staff_client, "webhook_state")
     assert "PAUSED, 12 consecutive failures" in html
     assert "Resume the webhook" in html  # offered right there
+    # ...and the answer stays on the page, dated, after the message is gone.
+    patreon = section(staff_client.get(reverse("admin:integrations_health")), "patreon")
+    answer = patreon.split('id="button-patreon-webhook_state"', 1)[1]
+    assert re.search(r"Last answer, \d+ \w+ \d{4}, \d\d:\d\d \(staff\): Webhook 7788", answer)
+    assert "PAUSED, 12 consecutive failures" in answer
 
 
 @responses.activate
