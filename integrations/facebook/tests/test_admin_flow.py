@@ -312,6 +312,7 @@ def test_the_group_flow_prepares_text_to_paste_and_records_it(staff_client, make
     preview = run_action(staff_client, GROUP_ACTION, [event])
     text = page_text(preview)
     assert "no longer lets apps publish to Groups (since 22 April 2024)" in text
+    assert 'the Facebook Group <a href="https://www.facebook.com/groups/555666777/"' in text
     assert "Tribute Concert!\n\nTribute to Queen" in text
 
     prepared = confirm(staff_client, GROUP_ACTION, preview)
