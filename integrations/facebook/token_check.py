@@ -67,6 +67,10 @@ def _verdict(info: client.TokenInfo, now: datetime) -> tuple[bool, str]:
     )
 
 
+def _asked_debug_token() -> bool:
+    return bool(settings.FACEBOOK_APP_ID and settings.FACEBOOK_APP_SECRET)
+
+
 def page_token_check(*, user=None, now: datetime | None = None) -> TokenCheck:
     """Ask Facebook about the Page token and store the result (also when the call fails)."""
     now = now or timezone.now()
@@ -77,7 +81,16 @@ def page_token_check(*, user=None, now: datetime | None = None) -> TokenCheck:
             checked_by=user, ok=False, method="not configured", summary=exc.message
         )
     except IntegrationError as exc:
-        advice = client.advice_for(exc.code if isinstance(exc.code, int) else None)
+        code = exc.code if isinstance(exc.code, int) else None
+        if _asked_debug_token() and code in (*client.TOKEN_CODES, 100):
+            # /debug_token is authorised by the app token: its refusal is about the app's
+            # credentials; a bad Page token is reported inside a successful answer instead.
+            advice = (
+                "Facebook refused the app credentials the check uses: check FACEBOOK_APP_ID "
+                "and FACEBOOK_APP_SECRET (App settings > Basic in the Meta developer dashboard)."
+            )
+        else:
+            advice = client.advice_for(code)
         summary = f"The check itself failed: {exc.message}"
         if advice:
             summary += f" {advice}"

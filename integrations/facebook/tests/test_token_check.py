@@ -95,3 +95,14 @@ def test_an_unconfigured_page_is_recorded_without_a_call(db, settings):
     check = page_token_check(now=NOW)
     assert (check.ok, check.method) == (False, "not configured")
     assert TokenCheck.objects.count() == 1
+
+
+@responses.activate
+def test_refused_app_credentials_are_not_blamed_on_the_page_token(db, facebook):
+    responses.get(
+        f"{GRAPH}/debug_token", **graph_error(190, "Invalid OAuth access token signature.")
+    )
+    check = page_token_check(now=NOW)
+    assert (check.ok, check.method) == (False, "failed")
+    assert "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET" in check.summary
+    assert "renew the Page token" not in check.summary
