@@ -72,7 +72,11 @@ def advice_for(code: int | None, subcode: int | None = None) -> str:
             "notifications and Support Inbox, wait, and then announce again."
         )
     if code == 100:
-        return "Facebook refused a parameter: check FACEBOOK_PAGE_ID and the post's text."
+        # Also how Graph reports a wrong appsecret_proof ("Invalid appsecret_proof ...").
+        return (
+            "Facebook refused a parameter (its message says which): check FACEBOOK_PAGE_ID, "
+            "FACEBOOK_APP_SECRET and the post's text."
+        )
     return ""
 
 

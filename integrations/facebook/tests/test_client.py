@@ -234,3 +234,12 @@ def test_the_explanation_meta_writes_for_people_is_kept(db, facebook):
         "Graph API error 368: The action attempted has been deemed abusive "
         "(You can't post for 3 days: see the Page's alerts.)"
     )
+
+
+@responses.activate
+def test_a_wrong_app_secret_is_named_in_the_advice(db, facebook):
+    responses.post(FEED, **graph_error(100, "Invalid appsecret_proof provided in the API argument"))
+    with pytest.raises(PermanentError) as caught:
+        client.publish_link_post(message="Hi", link="")
+    assert len(responses.calls) == 1
+    assert "FACEBOOK_APP_SECRET" in client.advice_for(caught.value.code, caught.value.subcode)
