@@ -2,9 +2,14 @@
 
 Every generated request (valid and deliberately invalid) must get no 5xx, a status code,
 content type and body the schema documents, and, for the SL panels, a body within the
-byte budget `llHTTPRequest` reads (`max_bytes`, default 2048 UTF-8 bytes).
+byte budget `llHTTPRequest` reads (`max_bytes`, default 2048 UTF-8 bytes). Webhook bodies that
+are JSON objects are signed with the test secret, so the fuzzing reaches past the signature
+check into the event header's validation and the storing of the delivery.
 """
 
+import hashlib
+import hmac
+import json
 from datetime import UTC, timedelta
 
 import pytest
@@ -56,9 +61,24 @@ def load_api_schema():
 schema = load_api_schema()
 
 
+WEBHOOK_PATH = "/api/v1/patreon/webhook"
+WEBHOOK_SECRET = "fuzz-webhook-secret"
+
+
 @pytest.fixture(autouse=True)
 def wsgi_host_allowed(settings):
     settings.ALLOWED_HOSTS = ["localhost"]
+    settings.PATREON_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+
+def signed_delivery(case) -> dict:
+    """The raw body and a valid signature for a webhook case whose body is a JSON object, as
+    Patreon sends it; other cases go as generated (and are refused, unsigned)."""
+    if case.path != WEBHOOK_PATH or not isinstance(case.body, dict):
+        return {}
+    raw = json.dumps(case.body).encode()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.md5).hexdigest()
+    return {"data": raw, "headers": {"X-Patreon-Signature": signature}}
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +138,7 @@ CHECKS = [
 )
 @pytest.mark.django_db
 def test_api_answers_every_request_as_documented(case, panel_events):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS, **signed_delivery(case))
 
 
 def test_the_fuzzed_operations_include_the_panels_and_the_webhook():
@@ -146,3 +166,16 @@ def test_the_budget_check_catches_an_oversized_panel():
         sl_body_within_byte_budget(None, Response(), Case())
     Response.content = b"x" * 300
     assert sl_body_within_byte_budget(None, Response(), Case()) is True
+
+
+@pytest.mark.django_db
+def test_signed_webhook_cases_reach_the_stored_delivery():
+    from patreon_sync.models import WebhookDelivery
+
+    operation = schema["/api/v1/patreon/webhook"]["POST"]
+    case = operation.Case(body={"data": {"type": "member"}}, headers={"X-Patreon-Event": "x:y"})
+    response = case.call_and_validate(checks=CHECKS, **signed_delivery(case))
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.filter(event="x:y").count() == 1
+    unsigned = operation.Case(body=[1, 2], headers={"X-Patreon-Event": "x:y"})
+    assert signed_delivery(unsigned) == {}
