@@ -1,6 +1,8 @@
 """Google Calendar in the admin: the sync state per calendar on the event list and page, a
 "Sync to Google Calendar now" action, and the entries themselves (read-only)."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -10,8 +12,14 @@ from events.models import Event
 from integrations.google_calendar.client import missing_settings
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import belongs_on, sync_event
+from integrations.google_calendar.tasks import queue_forced_syncs
 from integrations.http import NotConfigured
 
+logger = logging.getLogger(__name__)
+
+# Synced while staff wait, up to this many; more could outlast the web server's request
+# timeout (gunicorn: 30 s), so they go to the task queue instead.
+SYNC_NOW_LIMIT = 10
 SHORT_NAMES = {CalendarEntry.Calendar.INTERNAL: "Staff", CalendarEntry.Calendar.PUBLIC: "Public"}
 
 
@@ -109,8 +117,12 @@ class CalendarEventAdminMixin:
     # It writes to Google: for staff who may change events, not for view-only accounts.
     @admin.action(description="Sync to Google Calendar now", permissions=["change"])
     def sync_to_google_calendar_now(self, request, queryset) -> None:
+        event_ids = list(queryset.values_list("pk", flat=True))
+        if len(event_ids) > SYNC_NOW_LIMIT and not missing_settings():
+            _queue_instead(self, request, event_ids)
+            return
         synced, failures = 0, []
-        for event_id in queryset.values_list("pk", flat=True):
+        for event_id in event_ids:
             try:
                 # Forced: also repairs an event someone edited by hand on Google.
                 result = sync_event(event_id=event_id, force=True)
@@ -123,8 +135,28 @@ class CalendarEventAdminMixin:
                 synced += 1
         if synced:
             self.message_user(request, f"{synced} event(s) synced to Google Calendar.")
-        for failure in failures[:10]:
+        for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+
+def _queue_instead(model_admin, request, event_ids: list[int]) -> None:
+    try:
+        queue_forced_syncs(event_ids)
+    except Exception:  # the task queue's broker is down
+        logger.exception("Could not queue the calendar sync of %s events", len(event_ids))
+        model_admin.message_user(
+            request,
+            "The task queue is not reachable: nothing was queued. Try again, or select at "
+            f"most {SYNC_NOW_LIMIT} events to sync them right away.",
+            messages.ERROR,
+        )
+        return
+    model_admin.message_user(
+        request,
+        f"{len(event_ids)} events queued for Google Calendar (more than {SYNC_NOW_LIMIT} are "
+        "not synced while you wait); the Google Calendar column shows each one's state once "
+        "it is done.",
+    )
 
 
 @admin.register(CalendarEntry)
@@ -175,6 +207,9 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Sync these events to Google Calendar now", permissions=["change"])
     def sync_again_now(self, request, queryset) -> None:
         event_ids = sorted(set(queryset.values_list("event_id", flat=True)))
+        if len(event_ids) > SYNC_NOW_LIMIT and not missing_settings():
+            _queue_instead(self, request, event_ids)
+            return
         failed = 0
         for event_id in event_ids:
             try:

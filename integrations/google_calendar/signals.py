@@ -8,10 +8,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django_q.tasks import async_task
 
 from events.models import Artist, Event, EventArtist, Location
+from integrations.google_calendar.tasks import SYNC_TASK
 
 logger = logging.getLogger(__name__)
-
-SYNC_TASK = "integrations.google_calendar.tasks.sync_event"
 
 
 class _QueueSync:

@@ -6,10 +6,14 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django_q.models import OrmQ
 
 from events.models import Event
+from integrations.google_calendar import tasks
+from integrations.google_calendar.admin import SYNC_NOW_LIMIT
 from integrations.google_calendar.models import CalendarEntry
-from integrations.google_calendar.sync import event_body, google_event_id
+from integrations.google_calendar.sync import event_body, google_event_id, sync_event
+from integrations.google_calendar.tasks import SYNC_TASK
 from integrations.google_calendar.tests.conftest import INTERNAL, PUBLIC, answer, error
 
 CHANGELIST = "admin:events_event_changelist"
@@ -215,3 +219,32 @@ def test_the_event_page_of_a_draft_says_it_is_on_no_calendar(
     event = make_event(status=Event.Status.DRAFT)
     html = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert "On no calendar." in html
+
+
+def test_sync_now_on_many_events_queues_forced_syncs_instead_of_calling_google(
+    google, staff_client, make_event
+):
+    events = [make_event(audience=Event.Audience.STAFF) for _ in range(SYNC_NOW_LIMIT + 1)]
+    OrmQ.objects.all().delete()
+
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "sync_to_google_calendar_now", "_selected_action": [e.pk for e in events]},
+        follow=True,
+    )
+
+    assert google.requests == [] and google.token_requests == []
+    queued = sorted((q.task["func"], q.task["args"], q.task["kwargs"]) for q in OrmQ.objects.all())
+    assert queued == sorted((SYNC_TASK, (e.pk,), {"force": True}) for e in events)
+    assert f"{SYNC_NOW_LIMIT + 1} events queued for Google Calendar" in response.content.decode()
+
+
+def test_the_queued_forced_sync_pushes_an_unchanged_event(google, make_event):
+    event = make_event(audience=Event.Audience.STAFF)
+    body = event_body(event)
+    google.respond(answer(200, {**body, "etag": '"1"'}))
+    sync_event(event_id=event.pk)
+    google.respond(answer(200, {**body, "etag": '"2"'}), token=False)
+
+    assert tasks.sync_event(event.pk, force=True) == f"event {event.pk}: internal: updated"
+    assert google.calls[-1] == ("PUT", f"/calendars/{INTERNAL}/events/{google_event_id(event)}")
