@@ -131,3 +131,21 @@ def test_a_timeout_says_no_answer_came_in_time(db):
     with pytest.raises(http.TransientError) as error:
         send()
     assert str(error.value) == "Network error: could not reach api.example.test (no answer in time)"
+
+
+@responses.activate
+def test_a_call_log_that_cannot_be_written_does_not_turn_a_sent_post_into_an_error(
+    db, monkeypatch, caplog
+):
+    from django.db import DatabaseError
+
+    from integrations import call_log
+
+    def log_table_unwritable(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(call_log.IntegrationLog.objects, "create", log_table_unwritable)
+    responses.post(URL, json={"id": "1122_901"})
+    assert send(method="POST").json() == {"id": "1122_901"}  # went out once, reported as such
+    assert len(responses.calls) == 1
+    assert "Could not record the example things.list call" in caplog.text
