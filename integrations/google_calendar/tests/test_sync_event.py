@@ -542,3 +542,45 @@ def test_the_daily_quota_used_up_is_not_mistaken_for_a_sharing_problem(google, m
     assert "daily Calendar API quota" in entry.last_error
     assert "sharing" not in entry.last_error
     assert len(google.requests) == 1
+
+
+def test_an_edit_across_the_spring_dst_change_keeps_the_wall_clock_time(google, make_event):
+    # A Saturday show at 21:00 Rome time moves one week on, past the change to summer time.
+    start = datetime(2026, 3, 28, 21, 0, tzinfo=ZoneInfo("Europe/Rome"))
+    event = make_event(start_time=start, end_time=start + timedelta(hours=2))
+    synced(google, event)
+    event.start_time = datetime(2026, 4, 4, 21, 0, tzinfo=ZoneInfo("Europe/Rome"))
+    event.end_time = event.start_time + timedelta(hours=2)
+    event.save()
+    google.respond(saved(event_body(event)), saved(event_body(event)), token=False)
+
+    sync_event(event_id=event.pk)
+
+    gid = google_event_id(event)
+    assert google.calls == [
+        ("PUT", f"/calendars/{INTERNAL}/events/{gid}"),
+        ("PUT", f"/calendars/{PUBLIC}/events/{gid}"),
+    ]
+    for sent in google.requests:
+        assert sent.body["start"] == {
+            "dateTime": "2026-04-04T21:00:00+02:00",
+            "timeZone": "Europe/Rome",
+        }
+        assert sent.body["end"] == {
+            "dateTime": "2026-04-04T23:00:00+02:00",
+            "timeZone": "Europe/Rome",
+        }
+
+
+def test_tasks_that_arrive_after_the_event_was_deleted_make_no_call(google, make_event):
+    # Created and deleted before the worker ran: the create's task and the delete's task both
+    # find nothing to do, in whichever order they run.
+    event = make_event()
+    event_id = event.pk
+    event.delete()
+
+    first, second = sync_event(event_id=event_id), sync_event(event_id=event_id)
+
+    assert google.requests == [] and google.token_requests == []
+    assert first.outcomes == second.outcomes == {}
+    assert not CalendarEntry.objects.exists()
