@@ -1,8 +1,9 @@
 import re
 from io import StringIO
 
+import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from events.models import Event
 
@@ -14,13 +15,22 @@ def _demo_admin_password(**options) -> str:
 
 
 def test_demo_admin_prints_a_login_that_works_and_a_rerun_resets_it(db, settings):
-    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.DEBUG = True
     first = _demo_admin_password()
     assert authenticate(username="admin", password=first).is_superuser
     second = _demo_admin_password()
     assert second != first
     assert authenticate(username="admin", password=first) is None
     assert authenticate(username="admin", password=second) is not None
+
+
+def test_demo_admin_refuses_to_touch_accounts_on_a_live_site(db, settings, django_user_model):
+    settings.DEBUG = False
+    owner = django_user_model.objects.create_user(username="admin", password="theirs")
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("demo_admin", stdout=StringIO())
+    owner.refresh_from_db()
+    assert owner.check_password("theirs") and not owner.is_superuser
 
 
 def test_load_demo_data_reports_what_it_did(db):

@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -12,6 +12,12 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, username, **options):
+        if not settings.DEBUG:
+            # It resets the password of whoever is called `username`: never on a live site.
+            raise CommandError(
+                "demo_admin only runs with DEBUG on (development). On a live site use "
+                "`manage.py createsuperuser` or `manage.py changepassword`."
+            )
         user_model = get_user_model()
         user, _ = user_model.objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.org"}
