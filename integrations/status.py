@@ -139,6 +139,7 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
                 "resume_webhook",
                 "Resume the webhook",
                 "patreon_sync.services.webhook_resume",
+                permission="patreon_sync.change_webhookdelivery",  # it changes Patreon's state
                 help_text=(
                     "Unpauses our webhook (harmless if it is not paused); Patreon then sends "
                     "what it held back."

@@ -269,3 +269,17 @@ def test_retrying_failed_calendar_entries_syncs_them(staff_client, google, make_
     assert "Google Calendar: Sync the failed events again: 1 event(s) synced." in html
     assert set(CalendarEntry.objects.values_list("state", flat=True)) == {"synced"}
     assert len(google.events) == 2
+
+
+def test_only_staff_who_may_change_webhook_deliveries_can_resume_the_webhook(
+    client, django_user_model, patreon_configured
+):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user("clerk", password="pw-for-tests", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_integrationlog"))
+    client.force_login(clerk)
+    url = reverse("admin:integrations_health_action", args=["patreon", "resume_webhook"])
+    with responses.RequestsMock() as patreon:  # any call to Patreon would fail this test
+        assert client.post(url).status_code == 403
+        assert len(patreon.calls) == 0
