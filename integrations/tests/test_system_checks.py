@@ -147,3 +147,16 @@ def test_manage_py_check_reports_the_bad_setting(good_settings, tmp_path):
     good_settings.FACEBOOK_GRAPH_VERSION = "24.0"
     with pytest.raises(SystemCheckError, match=r"tdc\.E003"):
         call_command("check")
+
+
+@pytest.mark.parametrize("days", [0, -5])
+def test_a_call_log_retention_below_one_day_is_an_error(good_settings, days):
+    good_settings.INTEGRATION_LOG_RETENTION_DAYS = days
+    [issue] = integration_issues()
+    assert isinstance(issue, Error) and issue.id == "tdc.E004"
+    assert f"INTEGRATION_LOG_RETENTION_DAYS is {days}" in issue.msg
+
+
+def test_a_call_log_retention_of_one_day_or_more_passes(good_settings):
+    good_settings.INTEGRATION_LOG_RETENTION_DAYS = 1
+    assert integration_issues() == []
