@@ -244,7 +244,8 @@ def _push(*, entry, event: Event, client: CalendarClient, force: bool, result) -
 
 
 def _insert(*, entry, body: dict, client: CalendarClient, result) -> tuple[dict, str]:
-    # Mark first: if the worker dies mid-call, "pending" says the event may exist on Google.
+    # Mark first: if the worker dies mid-call, "pending" says the event may exist on Google
+    # (under MariaDB's row lock a crash rolls back instead; the derived id keeps either safe).
     entry.state = CalendarEntry.State.PENDING
     entry.save()
     try:
