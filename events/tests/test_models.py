@@ -60,3 +60,24 @@ def test_a_missing_translation_falls_back_to_english(make_event):
 def test_artists_keep_their_billing_order(make_event):
     event = make_event(artists=["Zed", "Alpha", "Mid"])
     assert event.artist_names == "Zed, Alpha, Mid"
+
+
+def test_setting_a_line_up_announces_it_to_listeners(make_event):
+    from django.db.models.signals import m2m_changed
+
+    from events.models import Artist, EventArtist
+    from events.services import event_set_artists
+
+    event = make_event(artists=[])
+    heard = []
+
+    def listener(sender, instance, action, pk_set, **kwargs):
+        heard.append((sender, instance.pk, action, pk_set))
+
+    m2m_changed.connect(listener, sender=EventArtist)
+    try:
+        artist = Artist.objects.create(name="DJ Kairos")
+        event_set_artists(event=event, artists=[artist])
+    finally:
+        m2m_changed.disconnect(listener, sender=EventArtist)
+    assert heard == [(EventArtist, event.pk, "post_add", {artist.pk})]

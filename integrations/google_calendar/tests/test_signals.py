@@ -150,3 +150,10 @@ def test_changing_an_artists_events_from_the_artist_queues_each_event(make_event
     with transaction.atomic():
         artist.events.clear()
     assert sorted(queued()) == [(SYNC_TASK, (first.pk,)), (SYNC_TASK, (second.pk,))]
+
+
+def test_giving_an_empty_line_up_its_first_artists_queues_the_event(make_event):
+    event = make_event(artists=[])
+    forget_queue()
+    event_set_artists(event=event, artists=[Artist.objects.create(name="Sofia Lumière")])
+    assert queued() == [(SYNC_TASK, (event.pk,))]
