@@ -227,7 +227,7 @@ def test_a_healthy_token_is_shown_plainly(staff_client):
     assert '<td class="token ">Creator token valid until 25 Dec 2026; last refresh worked' in box
 
 
-def test_resume_webhook_is_offered_only_while_patreon_has_paused_it(staff_client):
+def test_a_button_with_a_condition_is_offered_only_while_the_condition_holds(staff_client):
     box = section(staff_client.get(reverse(PAGE)), "patreon")
     assert "Resume the webhook" not in box
 
