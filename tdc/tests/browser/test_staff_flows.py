@@ -203,6 +203,11 @@ def test_the_integrations_page_warns_about_a_broken_page_token(page, staff, face
     expect(facebook_box.locator("h2 .state")).to_have_text("needs attention")
     expect(facebook_box.locator("td.token")).to_contain_text("does not work")
     expect(facebook_box.locator("td.token")).to_have_class(re.compile("token-bad"))
+    # The button's answer stays beside it once the message is gone.
+    page.reload()
+    answer = page.locator("#button-facebook-test_connection .last-answer")
+    expect(answer).to_contain_text("Renew the Page token")
+    expect(answer).to_have_class(re.compile("answer-bad"))
     # And the admin index says so, for staff who never open the integrations page.
     page.goto("/admin/")
     expect(page.locator("#integrations-summary")).to_contain_text("1 needs attention: Facebook")
