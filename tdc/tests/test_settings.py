@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,29 @@ def test_the_test_settings_never_read_a_developers_env_file():
         timeout=60,
     )
     assert result.stdout.strip() == "''", result.stderr
+
+
+def test_env_example_copied_as_is_gives_a_working_configuration(tmp_path):
+    # Its empty values must mean "default", not "" (an empty MEDIA_ROOT is the project folder).
+    env_file = tmp_path / ".env"
+    example = (ROOT / ".env.example").read_text()
+    env_file.write_text(re.sub(r"(?m)^SECRET_KEY=$", "SECRET_KEY=" + "x" * 50, example))
+    show = (
+        "from django.conf import settings as s; import json; "
+        "print(json.dumps([s.DATABASES['default']['ENGINE'], str(s.MEDIA_ROOT), "
+        "str(s.STATIC_ROOT)]))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "tdc.settings", "ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    engine, media_root, static_root = json.loads(result.stdout)
+    assert engine == "django.db.backends.sqlite3"
+    assert media_root == str(ROOT / "var" / "media")
+    assert static_root == str(ROOT / "staticfiles")
