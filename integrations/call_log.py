@@ -5,6 +5,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.db import DatabaseError, transaction
+
 from integrations.models import IntegrationLog
 
 logger = logging.getLogger("integrations")
@@ -58,9 +60,14 @@ def record_call(
     outcome: str,
     error: str = "",
     secrets: Iterable[str] = (),
-) -> IntegrationLog:
+) -> IntegrationLog | None:
+    """Write the log row; never raise: the log is a record, not the call's outcome.
+
+    A post that went out must not turn into an error (and be sent again) because its log row
+    could not be written, so the insert runs in its own savepoint and a failure is only logged.
+    """
     secrets = tuple(secrets)
-    entry = IntegrationLog.objects.create(
+    entry = IntegrationLog(
         service=service,
         operation=operation[:60],
         method=method[:10],
@@ -80,4 +87,10 @@ def record_call(
         outcome,
         entry.error[:300],
     )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except DatabaseError:
+        logger.exception("Could not record the %s %s call in the call log", service, operation)
+        return None
     return entry

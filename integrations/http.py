@@ -6,7 +6,6 @@ per attempt with secrets redacted. A client (`client.py` of an integration) only
 request and, through `classify`, translates its provider's error format into these types.
 """
 
-import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -17,14 +16,11 @@ from urllib.parse import urlsplit
 import requests
 import tenacity
 from django.conf import settings
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 from urllib3.exceptions import NewConnectionError
 
 from integrations.call_log import record_call, redact_text, redact_url
 from integrations.models import IntegrationLog
-
-logger = logging.getLogger("integrations")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -236,23 +232,17 @@ def send(
             outcome = IntegrationLog.Outcome.RETRIED
         else:
             outcome = IntegrationLog.Outcome.FAILED
-        try:
-            with transaction.atomic():  # a savepoint: a failed insert leaves the caller's intact
-                record_call(
-                    service=service,
-                    operation=operation,
-                    method=method,
-                    target=redact_url(response.url if response is not None else url),
-                    status_code=response.status_code if response is not None else None,
-                    duration_ms=int(elapsed_ms),
-                    outcome=outcome,
-                    error=error.message if error else "",
-                    secrets=secrets,
-                )
-        except DatabaseError:
-            # The log is a record, not the outcome: a post that went out must not turn into an
-            # error (and be sent again) because its log row could not be written.
-            logger.exception("Could not record the %s %s call in the call log", service, operation)
+        record_call(
+            service=service,
+            operation=operation,
+            method=method,
+            target=redact_url(response.url if response is not None else url),
+            status_code=response.status_code if response is not None else None,
+            duration_ms=int(elapsed_ms),
+            outcome=outcome,
+            error=error.message if error else "",
+            secrets=secrets,
+        )
         if error is not None:
             raise error
         return response
