@@ -33,8 +33,7 @@ class EventArtistInline(admin.TabularInline):
 class EventAdmin(admin.ModelAdmin):
     list_display = [
         "title",
-        "start_in_venue_zone",
-        "start_in_slt",
+        "starts",
         "event_type",
         "audience",
         "status",
@@ -61,13 +60,14 @@ class EventAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description=f"Start ({settings.TIME_ZONE})", ordering="start_time")
-    def start_in_venue_zone(self, event: Event) -> str:
-        return _format_instant(event.start_time, ZoneInfo(settings.TIME_ZONE))
-
-    @admin.display(description="Start (SLT)", ordering="start_time")
-    def start_in_slt(self, event: Event) -> str:
-        return _format_instant(event.start_time, SLT)
+    # One column, two lines: the list has many columns, and staff read both zones together.
+    @admin.display(description=f"Starts ({settings.TIME_ZONE} / SLT)", ordering="start_time")
+    def starts(self, event: Event) -> str:
+        return format_html(
+            "{}<br><span class=\"quiet\">SL: {}</span>",
+            _format_instant(event.start_time, ZoneInfo(settings.TIME_ZONE)),
+            _format_instant(event.start_time, SLT),
+        )
 
 
 @admin.register(Artist)

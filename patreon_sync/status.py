@@ -123,7 +123,6 @@ def integration_status() -> IntegrationStatus:
             _admin_url("patreon_sync_webhookdelivery", "status__exact=failed"),
         ),
         ("Sync runs", _admin_url("patreon_sync_syncrun")),
-        ("Patreon call log", _admin_url("integrations_integrationlog", f"service={SERVICE}")),
     ]
     status.links = [(label, url) for label, url in links if url]
     return status
