@@ -102,7 +102,7 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
             ProviderAction(
                 "test_connection",
                 "Check the Page token",
-                "integrations.health_actions.facebook_page_token_check",
+                "integrations.facebook.token_check.page_token_check_answer",
                 permission="facebook.announce_on_facebook",
                 help_text="Asks Facebook whether the Page token works and when it expires.",
             ),

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 
 from integrations.facebook import client
 from integrations.facebook.models import TokenCheck
-from integrations.http import IntegrationError, NotConfigured
+from integrations.http import IntegrationError, NotConfigured, PermanentError
 
 # Meta's documented permissions for publishing to a Page as the Page.
 REQUIRED_SCOPES = ("pages_manage_posts", "pages_read_engagement")
@@ -107,3 +107,14 @@ def page_token_check(*, user=None, now: datetime | None = None) -> TokenCheck:
         scopes=", ".join(info.scopes),
         summary=summary,
     )
+
+
+def page_token_check_answer(*, user) -> str:
+    """The integrations page's "Check the Page token" button: the verdict in plain words.
+
+    A token that does not work raises, so the page shows the answer as a failure.
+    """
+    check = page_token_check(user=user)
+    if not check.ok:
+        raise PermanentError(check.summary)
+    return check.summary
