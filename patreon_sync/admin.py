@@ -7,6 +7,7 @@ staff may only link a supporter to a site account. Exclusive content is ours: st
 import json
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -71,6 +72,14 @@ class SupporterAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tiers")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Whoever holds the Patreon account signs in as the linked account, so only a superuser
+        # may link one that opens the admin (else any staff could become a superuser).
+        if db_field.name == "user" and not request.user.is_superuser:
+            users = get_user_model().objects.filter(is_staff=False, is_superuser=False)
+            kwargs["queryset"] = users
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return False  # supporters come from Patreon

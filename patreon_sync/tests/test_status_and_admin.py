@@ -221,3 +221,36 @@ def test_sync_runs_list_loads(staff_client):
     response = staff_client.get(reverse("admin:patreon_sync_syncrun_changelist"))
     assert response.status_code == 200
     assert "Patreon HTTP 500" in response.content.decode()
+
+
+def _supporter_editor(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user(username="editor", password="x", is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_supporter", "change_supporter"])
+    )
+    return editor
+
+
+def test_staff_cannot_link_a_supporter_to_an_admin_account(client, django_user_model, staff_user):
+    # Signing in with that Patreon account would open the superuser's account.
+    supporter = Supporter.objects.create(patreon_member_id="member-1", full_name="Luna Sparrow")
+    client.force_login(_supporter_editor(django_user_model))
+    url = reverse("admin:patreon_sync_supporter_change", args=[supporter.pk])
+    response = client.post(url, {"user": staff_user.pk})
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["adminform"].form.errors["user"]
+    supporter.refresh_from_db()
+    assert supporter.user_id is None
+
+
+def test_staff_can_link_a_supporter_to_a_member_account(client, django_user_model):
+    supporter = Supporter.objects.create(patreon_member_id="member-1", full_name="Luna Sparrow")
+    member = django_user_model.objects.create_user(username="luna", password="x")
+    client.force_login(_supporter_editor(django_user_model))
+    url = reverse("admin:patreon_sync_supporter_change", args=[supporter.pk])
+    response = client.post(url, {"user": member.pk})
+    assert response.status_code == 302
+    supporter.refresh_from_db()
+    assert supporter.user_id == member.pk
