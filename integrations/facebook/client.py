@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 
 from integrations import http
+from integrations.call_log import redact_text
 from integrations.http import (
     IntegrationError,
     NotConfigured,
@@ -305,7 +306,11 @@ def inspect_page_token() -> TokenInfo:
             scopes=tuple(str(scope) for scope in data.get("scopes") or ()),
             token_type=str(data.get("type") or ""),
             profile_id=str(data.get("profile_id") or ""),
-            error=str(error.get("message") or "") if isinstance(error, dict) else "",
+            # Read from a 200 body, so the transport did not redact it; Graph may quote a
+            # malformed token in its message ("Malformed access token EAAB...").
+            error=redact_text(str(error.get("message") or ""), _secrets(app_token))
+            if isinstance(error, dict)
+            else "",
         )
     try:
         body = _json(

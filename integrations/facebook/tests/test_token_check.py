@@ -106,3 +106,13 @@ def test_refused_app_credentials_are_not_blamed_on_the_page_token(db, facebook):
     assert (check.ok, check.method) == (False, "failed")
     assert "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET" in check.summary
     assert "renew the Page token" not in check.summary
+
+
+@responses.activate
+def test_a_token_quoted_in_facebooks_verdict_is_not_stored(db, facebook):
+    # Graph quotes a malformed token in its message; the check's summary is shown to staff.
+    debug_token(is_valid=False, error={"message": f"Malformed access token {PAGE_TOKEN}"})
+    check = page_token_check(now=NOW)
+    assert not check.ok
+    assert "Malformed access token ***" in check.summary
+    assert PAGE_TOKEN not in check.summary
