@@ -81,6 +81,13 @@ class SupporterAdmin(admin.ModelAdmin):
             kwargs["queryset"] = users
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        linked = obj.user if obj is not None else None
+        if linked and (linked.is_staff or linked.is_superuser) and not request.user.is_superuser:
+            return ["user", *fields]  # shown as it is, not emptied by a form that cannot offer it
+        return fields
+
     def has_add_permission(self, request):
         return False  # supporters come from Patreon
 

@@ -254,3 +254,17 @@ def test_staff_can_link_a_supporter_to_a_member_account(client, django_user_mode
     assert response.status_code == 302
     supporter.refresh_from_db()
     assert supporter.user_id == member.pk
+
+
+def test_staff_see_but_cannot_change_a_link_to_an_admin_account(
+    client, django_user_model, staff_user
+):
+    supporter = Supporter.objects.create(
+        patreon_member_id="member-1", full_name="Luna Sparrow", user=staff_user
+    )
+    client.force_login(_supporter_editor(django_user_model))
+    url = reverse("admin:patreon_sync_supporter_change", args=[supporter.pk])
+    assert staff_user.username in client.get(url).content.decode()
+    client.post(url, {"user": ""})
+    supporter.refresh_from_db()
+    assert supporter.user_id == staff_user.pk
