@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import admin
-from django.utils import formats
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from events.models import Artist, Event, EventArtist, Location
+from events.models import Artist, Event, EventArtist, Location, time_zone_or_none
 
 SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
 
@@ -22,8 +26,30 @@ def _format_instant(value, zone: ZoneInfo) -> str:
     return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
 
 
+class EventArtistFormSet(BaseInlineFormSet):
+    """New line-up rows start after the last billed artist, so "Add another" appends.
+
+    Rows added together share that number; the line-up's (order, pk) ordering keeps them in
+    the order they were added.
+    """
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {**kwargs.get("initial", {}), "order": self._next_order}
+        return kwargs
+
+    @cached_property
+    def _next_order(self) -> int:
+        if self.instance.pk is None:
+            return 0
+        last = self.instance.artist_links.aggregate(last=Max("order"))["last"]
+        return 0 if last is None else last + 1
+
+
 class EventArtistInline(admin.TabularInline):
     model = EventArtist
+    formset = EventArtistFormSet
     extra = 1
     autocomplete_fields = ["artist"]
     fields = ["order", "artist"]
@@ -51,8 +77,11 @@ class EventAdmin(admin.ModelAdmin):
         (
             "When",
             {
-                "fields": ["start_time", "end_time", "timezone"],
-                "description": f"Enter times in the venue's zone ({settings.TIME_ZONE}).",
+                "fields": ["timezone", "start_time", "end_time"],
+                "description": (
+                    "Start and end are in the event's time zone, "
+                    f"{settings.TIME_ZONE} unless you choose another."
+                ),
             },
         ),
         ("Texts", {"fields": ["description", "title_it", "description_it"]}),
@@ -60,11 +89,31 @@ class EventAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Staff type and read start/end in the event's own zone: the one being submitted, else
+        # the saved one, else the venue's. Rendered inside the override, as forms convert
+        # datetimes to the current zone when they are displayed.
+        with timezone.override(self._form_time_zone(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def _form_time_zone(self, request, object_id) -> ZoneInfo:
+        chosen = request.POST.get("timezone", "") if request.method == "POST" else ""
+        if not chosen and object_id:
+            try:
+                saved = Event.objects.filter(pk=object_id).values_list("timezone", flat=True)
+                chosen = saved.first() or ""
+            except (ValueError, ValidationError):  # a malformed id: the admin answers it
+                chosen = ""
+        return time_zone_or_none(chosen) or ZoneInfo(settings.TIME_ZONE)
+
     # One column, two lines: the list has many columns, and staff read both zones together.
     @admin.display(description=f"Starts ({settings.TIME_ZONE} / SLT)", ordering="start_time")
     def starts(self, event: Event) -> str:
         return format_html(
-            "{}<br><span class=\"quiet\">SL: {}</span>",
+            '{}<br><span class="quiet">SL: {}</span>',
             _format_instant(event.start_time, ZoneInfo(settings.TIME_ZONE)),
             _format_instant(event.start_time, SLT),
         )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -86,3 +88,93 @@ def test_anonymous_visitors_are_sent_to_login(client, db):
 def test_location_list_links_each_slurl(staff_client, location):
     page = staff_client.get(reverse("admin:events_location_changelist")).content.decode()
     assert f'<a href="{location.slurl}" target="_blank" rel="noopener">' in page
+
+
+def inline_management_data(client, url) -> dict:
+    """Every inline's management form as the page renders it (integrations add inlines)."""
+    page = client.get(url).content.decode()
+    return dict(re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL)_FORMS)" value="(\d+)"', page))
+
+
+def event_form(location, **fields):
+    return {
+        "title": "Sunset Set",
+        "event_type": "dj_set",
+        "location": location.pk,
+        "audience": "public",
+        "status": "draft",
+        "start_time_0": "2026-12-05",
+        "start_time_1": "20:30",
+        "end_time_0": "2026-12-05",
+        "end_time_1": "22:00",
+        "timezone": "Europe/Rome",
+        "artist_links-TOTAL_FORMS": "0",
+        "artist_links-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_times_are_entered_in_the_events_own_time_zone(staff_client, location):
+    url = reverse("admin:events_event_add")
+    response = staff_client.post(
+        url,
+        {
+            **inline_management_data(staff_client, url),
+            **event_form(location, timezone="America/Los_Angeles"),
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    # 20:30 in Los Angeles (PST, UTC-8) is 04:30 UTC the next day.
+    assert event.start_time.isoformat() == "2026-12-06T04:30:00+00:00"
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    assert 'value="20:30:00"' in page.content.decode()
+
+
+def test_times_default_to_the_venue_zone(staff_client, location):
+    url = reverse("admin:events_event_add")
+    staff_client.post(url, {**inline_management_data(staff_client, url), **event_form(location)})
+    assert Event.objects.get().start_time.isoformat() == "2026-12-05T19:30:00+00:00"
+
+
+def test_an_artist_added_to_a_line_up_is_billed_last(staff_client, make_event):
+    from events.models import Artist
+
+    event = make_event(artists=["Luna Sparrow", "Marco Aurelio"])
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    # The empty "add another" row offers the next place in the line-up.
+    assert 'name="artist_links-2-order" value="2"' in page.content.decode()
+    assert 'name="artist_links-__prefix__-order" value="2"' in page.content.decode()
+    links = list(event.artist_links.all())
+    velvet = Artist.objects.create(name="The Velvet Echoes")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    form = {
+        **inline_management_data(staff_client, url),
+        "title": event.title,
+        "event_type": event.event_type,
+        "location": event.location_id,
+        "audience": event.audience,
+        "status": event.status,
+        "start_time_0": "2026-12-05",
+        "start_time_1": "21:00",
+        "end_time_0": "2026-12-05",
+        "end_time_1": "22:30",
+        "timezone": "Europe/Rome",
+        "artist_links-TOTAL_FORMS": "3",
+        "artist_links-INITIAL_FORMS": "2",
+        "artist_links-0-id": links[0].pk,
+        "artist_links-0-event": event.pk,
+        "artist_links-0-order": links[0].order,
+        "artist_links-0-artist": links[0].artist_id,
+        "artist_links-1-id": links[1].pk,
+        "artist_links-1-event": event.pk,
+        "artist_links-1-order": links[1].order,
+        "artist_links-1-artist": links[1].artist_id,
+        "artist_links-2-event": event.pk,
+        "artist_links-2-order": "2",
+        "artist_links-2-artist": velvet.pk,
+    }
+    response = staff_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert event.artist_names == "Luna Sparrow, Marco Aurelio, The Velvet Echoes"
