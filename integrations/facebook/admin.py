@@ -22,7 +22,12 @@ from integrations.facebook import compose, publish, queue, token_check
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
 from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
-from integrations.facebook.preview import announcement_previews, group_url, page_url
+from integrations.facebook.preview import (
+    announcement_previews,
+    group_url,
+    page_url,
+    target_problems,
+)
 
 ANNOUNCE_PERMISSION = "facebook.announce_on_facebook"
 Target = FacebookPost.Target
@@ -123,6 +128,7 @@ def _confirm_or_perform(modeladmin, request, queryset, *, target: str):
     if request.POST.get("confirm") == "yes":
         return _perform(modeladmin, request, queryset, target=target)
     previews = announcement_previews(events=queryset, target=target)
+    problems = target_problems(target)
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Announce on the Facebook Page?"
@@ -134,7 +140,8 @@ def _confirm_or_perform(modeladmin, request, queryset, *, target: str):
         "is_page": target == Target.PAGE,
         "action_name": ACTION_NAMES[target],
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "can_confirm": any(not preview.refusal for preview in previews),
+        "problems": problems,
+        "can_confirm": not problems.blocking and any(not p.refusal for p in previews),
         "group_url": group_url(),
         "page_url": page_url(),
     }

@@ -78,6 +78,31 @@ def site_url_problem() -> str:
     )
 
 
+@dataclass
+class TargetProblems:
+    """What concerns every event on one confirmation page: said once, not per event."""
+
+    blocking: str = ""  # non-empty: nothing can go to this target yet, and why
+    warnings: list[str] = field(default_factory=list)
+
+
+def target_problems(target: str) -> TargetProblems:
+    problems = TargetProblems()
+    if target == FacebookPost.Target.PAGE:
+        missing = page_missing_settings()
+        if missing:
+            problems.blocking = (
+                f"The Facebook Page is not configured: set {', '.join(missing)}. "
+                "Nothing can be posted until then."
+            )
+    elif not settings.FACEBOOK_GROUP_ID:
+        problems.warnings.append("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
+    link_problem = site_url_problem()
+    if link_problem:
+        problems.warnings.append(link_problem)
+    return problems
+
+
 def _refusal(event: Event) -> str:
     if event.status == Event.Status.DRAFT:
         return "It is a draft: schedule it first."
@@ -115,6 +140,9 @@ def announcement_previews(
 ) -> list[AnnouncementPreview]:
     """One preview per event: the exact text and link, the photo, warnings and refusals.
 
+    Only what is about the event itself: see `target_problems` for the Page's settings and
+    SITE_URL, which concern every event alike.
+
     A fixed number of queries: the events with their artists, the templates, the past posts.
     """
     now = now or timezone.now()
@@ -134,17 +162,11 @@ def announcement_previews(
     ):
         posts_by_event[post.event_id].append(post)
 
-    page_missing = page_missing_settings() if target == FacebookPost.Target.PAGE else []
-    link_problem = site_url_problem()
     previews = []
     for event in events:
         preview = AnnouncementPreview(event=event, target=target)
         previews.append(preview)
         preview.refusal = _refusal(event)
-        if page_missing:
-            preview.refusal = preview.refusal or (
-                f"The Facebook Page is not configured: set {', '.join(page_missing)}."
-            )
         template = compose.template_for(event, templates=templates)
         if template is None:
             preview.refusal = preview.refusal or (
@@ -180,8 +202,4 @@ def announcement_previews(
                 preview.warnings.append(
                     f"An earlier attempt on {_when(post)} failed: {post.error_summary}"
                 )
-        if link_problem:
-            preview.warnings.append(link_problem)
-        if target == FacebookPost.Target.GROUP and not settings.FACEBOOK_GROUP_ID:
-            preview.warnings.append("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
     return previews

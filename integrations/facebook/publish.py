@@ -21,7 +21,7 @@ from django.utils import timezone
 from events.models import Event
 from integrations.facebook import client, queue
 from integrations.facebook.models import FacebookPost
-from integrations.facebook.preview import announcement_previews
+from integrations.facebook.preview import announcement_previews, target_problems
 from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, TransientError
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,10 @@ def _create_posts(
     outcome = ConfirmOutcome()
     # Lock the events so two staff confirming at once cannot both post the same one.
     locked = list(Event.objects.select_for_update().filter(pk__in=event_ids).order_by("pk"))
+    blocking = target_problems(target).blocking
+    if blocking:
+        outcome.skipped.extend((event, blocking) for event in locked)
+        return outcome
     for preview in announcement_previews(events=locked, target=target):
         event = preview.event
         if preview.refusal:

@@ -136,10 +136,42 @@ def test_events_that_cannot_be_announced_are_refused_with_the_reason(
     assert not FacebookPost.objects.exists()
 
 
-def test_an_unconfigured_page_refuses_with_the_missing_settings(staff_client, make_event, facebook):
+def test_an_unconfigured_page_says_so_once_and_still_previews_each_post(
+    staff_client, make_event, facebook
+):
     facebook.FACEBOOK_PAGE_ACCESS_TOKEN = ""
-    text = page_text(run_action(staff_client, PAGE_ACTION, [make_event()]))
-    assert "The Facebook Page is not configured: set FACEBOOK_PAGE_ACCESS_TOKEN" in text
+    events = [make_event(title="Luna Sparrow Live"), make_event(title="Blues Night")]
+    response = run_action(staff_client, PAGE_ACTION, events)
+    text = page_text(response)
+    assert text.count("The Facebook Page is not configured: set FACEBOOK_PAGE_ACCESS_TOKEN") == 1
+    assert "Nothing can be posted from this page yet" in text
+    assert "as soon as you confirm" not in text
+    assert "Yes, post to the Facebook Page" not in text
+    # The text each event would go out with is still there to check the templates against.
+    assert "Luna Sparrow Live\n\n" in text
+    assert "Blues Night\n\n" in text
+    assert "Cannot be announced" not in text
+
+    # A confirmation sent anyway (an old tab, a forged form) posts nothing.
+    preview = response.context["previews"][0]
+    staff_client.post(
+        CHANGELIST,
+        {
+            "action": PAGE_ACTION,
+            "confirm": "yes",
+            "_selected_action": [preview.event.pk],
+            f"request_key_{preview.event.pk}": preview.request_key,
+            f"digest_{preview.event.pk}": preview.digest,
+        },
+    )
+    assert not FacebookPost.objects.exists()
+
+
+def test_an_event_refused_for_itself_is_still_refused_under_it(staff_client, make_event, facebook):
+    draft = make_event(title="Not Yet", status=Event.Status.DRAFT)
+    text = page_text(run_action(staff_client, PAGE_ACTION, [draft, make_event()]))
+    assert text.count("Cannot be announced: It is a draft: schedule it first.") == 1
+    assert "Yes, post to the Facebook Page" in text
 
 
 def test_a_past_event_is_flagged(staff_client, make_event, facebook):
@@ -162,8 +194,18 @@ def test_a_site_url_facebook_cannot_open_is_flagged(
     staff_client, make_event, facebook, site_url, warned
 ):
     facebook.SITE_URL = site_url
-    text = page_text(run_action(staff_client, PAGE_ACTION, [make_event()]))
-    assert ("which Facebook cannot open" in text) is warned
+    text = page_text(run_action(staff_client, PAGE_ACTION, [make_event(), make_event()]))
+    # Said once at the top, not under every event.
+    assert text.count("which Facebook cannot open") == (1 if warned else 0)
+
+
+def test_the_group_page_says_once_that_there_is_no_group_link(staff_client, make_event, facebook):
+    facebook.FACEBOOK_GROUP_ID = ""
+    facebook.SITE_URL = "http://localhost:8000"
+    text = page_text(run_action(staff_client, GROUP_ACTION, [make_event(), make_event()]))
+    assert text.count("FACEBOOK_GROUP_ID is not set") == 1
+    assert text.count("which Facebook cannot open") == 1
+    assert "Yes, prepare the Group posts" in text
 
 
 def test_a_poster_makes_it_a_photo_post(staff_client, make_event, facebook, tmp_path, settings):
