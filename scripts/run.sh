@@ -16,18 +16,26 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo_data
 $PY manage.py demo_admin
 
-pids=()
+# Each process runs in its own session, so a terminal's Ctrl-C reaches only this script, which
+# then stops each of them exactly once (a worker signalled twice can hang while stopping).
+worker= web=
 stop() {
   trap - INT TERM EXIT
   echo; echo "run: stopping…"
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
+  [ -n "$web" ] && kill -TERM -- "-$web" 2>/dev/null    # runserver and its autoreload child
+  [ -n "$worker" ] && kill -TERM "$worker" 2>/dev/null  # qcluster stops its own workers
+  for _ in $(seq 40); do
+    kill -0 "$worker" 2>/dev/null || kill -0 "$web" 2>/dev/null || break
+    sleep 0.5
+  done
+  for pid in $worker $web; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
-$PY manage.py qcluster &
-pids+=($!)
-$PY manage.py runserver 127.0.0.1:8000 &
-pids+=($!)
+setsid $PY manage.py qcluster &
+worker=$!
+setsid $PY manage.py runserver 127.0.0.1:8000 &
+web=$!
 echo "run: web server on http://127.0.0.1:8000/admin/ and task worker started. Ctrl-C stops both."
-wait -n "${pids[@]}"
+wait -n "$worker" "$web"
