@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "events",
     "integrations",
     "integrations.google_calendar",

@@ -20,3 +20,9 @@ def test_api_docs_and_schema_are_served(client, db):
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/health" in schema["paths"]
+
+
+def test_api_docs_use_bundled_swagger_not_a_cdn(client, db):
+    page = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr" not in page
