@@ -2,17 +2,19 @@
 
 import inspect
 import logging
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from integrations.action_outcomes import action_outcome_record
-from integrations.health import integration_reports
+from integrations.health import IntegrationReport, integration_reports
 from integrations.http import IntegrationError, NotConfigured
 from integrations.status import status_providers
 
@@ -27,9 +29,41 @@ def integrations_page(request: HttpRequest, *, admin_site) -> HttpResponse:
     context = {
         **admin_site.each_context(request),
         "title": "Integrations",
-        "reports": integration_reports(),
+        "reports": [_for_this_user(report, request) for report in integration_reports()],
     }
     return TemplateResponse(request, "admin/integrations/health.html", context)
+
+
+def _for_this_user(report: IntegrationReport, request: HttpRequest) -> IntegrationReport:
+    """Only the links and buttons this user may use: the others would answer 403.
+
+    Done here, for every provider alike, so that a provider lists all its links and buttons and
+    need not know who looks. (The call-log links need the permission this page itself needs.)
+    """
+    links = [(label, url) for label, url in report.status.links if _may_open(request, url)]
+    return replace(
+        report,
+        status=replace(report.status, links=links),
+        actions=[
+            action
+            for action in report.actions
+            if not action.permission or request.user.has_perm(action.permission)
+        ],
+    )
+
+
+def _may_open(request: HttpRequest, url: str) -> bool:
+    """Whether the admin would show `url` to this user: its ModelAdmin is asked, as Django does."""
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False  # a link to nowhere helps no one
+    # Django's ModelAdmin views carry their ModelAdmin; the changelist and change views let in
+    # a user with the view or the change permission.
+    model_admin = getattr(match.func, "model_admin", None)
+    if model_admin is None:
+        return True  # not a model's admin page (e.g. a public page): nothing to ask
+    return model_admin.has_view_or_change_permission(request)
 
 
 @require_POST

@@ -129,8 +129,13 @@ def integration_status() -> IntegrationStatus:
         )
 
     check = TokenCheck.objects.first()
-    if check is None:
+    if missing:
+        pass  # no token to speak of: the missing settings are said once, above
+    elif check is None:
         status.token = "Not checked yet"
+    elif check.method == "not configured":
+        # Checked before the settings were there: no verdict on the token set since.
+        status.token = "Not checked since the Page was configured"
     elif check.method == "failed":
         status.token = check.summary  # the check could not run: no verdict on the token
     else:
@@ -147,7 +152,7 @@ def integration_status() -> IntegrationStatus:
         ("Posts sending", f"{posts_url}?status__exact={Status.SENDING}"),
         ("Queued posts", f"{posts_url}?status__exact={Status.QUEUED}"),
         ("Post templates", reverse("admin:facebook_posttemplate_changelist")),
+        # The check itself is the page's "Check the Page token" button.
         ("Token checks", reverse("admin:facebook_tokencheck_changelist")),
-        ("Check the Page token", reverse("admin:facebook_tokencheck_run")),
     ]
     return status

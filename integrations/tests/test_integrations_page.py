@@ -402,3 +402,37 @@ def test_a_button_never_pressed_shows_no_answer(staff_client):
     box = section(staff_client.get(reverse(PAGE)), "google_calendar")
     assert 'id="button-google_calendar-retry_failed"' in box
     assert "Last answer" not in box
+
+
+def test_links_and_buttons_the_user_may_not_use_are_not_shown(client, clerk):
+    clerk.user_permissions.add(Permission.objects.get(codename="view_integrationlog"))
+    calendar_entries = reverse("admin:google_calendar_calendarentry_changelist")
+    events = reverse("admin:events_event_changelist")
+    reported["google_calendar"].links = [
+        ("Calendar entries", calendar_entries),
+        ("Events", f"{events}?status__exact=scheduled"),
+    ]
+
+    box = section(client.get(reverse(PAGE)), "google_calendar")
+    assert "Calendar entries" not in box
+    assert "Events" not in box
+    assert "External calls" in box  # the call log: this page's own permission
+    facebook = section(client.get(reverse(PAGE)), "facebook")
+    assert "Retry failed posts" not in facebook  # needs events.change_event
+    assert "Test the connection" in facebook
+
+    clerk.user_permissions.add(Permission.objects.get(codename="view_event"))
+    clerk.user_permissions.add(Permission.objects.get(codename="change_event"))
+    page = client.get(reverse(PAGE))
+    box = section(page, "google_calendar")
+    assert f'href="{events}?status__exact=scheduled"' in box
+    assert "Calendar entries" not in box
+    # What the page now offers, the user can open.
+    assert client.get(events).status_code == 200
+    assert "Retry failed posts" in section(page, "facebook")
+
+
+def test_a_superuser_sees_every_link(staff_client):
+    url = reverse("admin:google_calendar_calendarentry_changelist")
+    reported["google_calendar"].links = [("Calendar entries", url)]
+    assert f'href="{url}"' in section(staff_client.get(reverse(PAGE)), "google_calendar")

@@ -283,3 +283,32 @@ def test_only_staff_who_may_change_webhook_deliveries_can_resume_the_webhook(
     with responses.RequestsMock() as patreon:  # any call to Patreon would fail this test
         assert client.post(url).status_code == 403
         assert len(patreon.calls) == 0
+
+
+def test_staff_see_only_the_links_they_may_open(client, django_user_model, settings):
+    from django.contrib.auth.models import Permission
+
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = ""
+    user = django_user_model.objects.create_user("clerk", password="pw-for-tests", is_staff=True)
+    for codename in ("view_integrationlog", "view_event", "change_event"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    html = client.get(reverse("admin:integrations_health")).content.decode()
+    hrefs = re.findall(r'<td class="links">(.*?)</td>', html, flags=re.S)
+    assert len(hrefs) == 3
+    for cell in hrefs:
+        for url in re.findall(r'href="([^"]+)"', cell):
+            assert client.get(url.replace("&amp;", "&")).status_code == 200, url
+    assert "Calendar entries" not in html
+    assert "Facebook posts" not in html
+
+
+def test_an_unconfigured_facebook_says_so_once_after_a_token_check(staff_client, settings):
+    from integrations.facebook.token_check import page_token_check
+
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = ""
+    page_token_check()  # stored: "Facebook is not configured: set FACEBOOK_PAGE_ACCESS_TOKEN."
+    box = section(staff_client.get(reverse("admin:integrations_health")), "facebook")
+    assert box.count("<li class=") == 1
+    assert box.count("FACEBOOK_PAGE_ACCESS_TOKEN") == 2  # that warning, and the Configured row
+    assert 'class="token' not in box

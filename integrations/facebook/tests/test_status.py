@@ -32,7 +32,23 @@ def test_an_unconfigured_facebook_says_which_settings_are_missing(db, settings):
     assert status.missing_settings == ["FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN"]
     assert not status.healthy
     assert "set FACEBOOK_PAGE_ID, FACEBOOK_PAGE_ACCESS_TOKEN" in status.problems[0]
-    assert status.token == "Not checked yet"
+    assert status.token == ""  # there is no token to speak of
+
+
+def test_a_check_made_while_unconfigured_is_not_repeated_as_a_problem(db, facebook):
+    facebook.FACEBOOK_PAGE_ACCESS_TOKEN = ""
+    TokenCheck.objects.create(
+        ok=False, method="not configured", summary="Facebook is not configured: set X."
+    )
+    status = integration_status()
+    assert len(status.problems) == 1
+    assert (status.token, status.token_ok) == ("", None)
+
+    # Configured since: that old check says nothing about the token now set.
+    facebook.FACEBOOK_PAGE_ACCESS_TOKEN = "EAAnew"
+    status = integration_status()
+    assert status.problems == []
+    assert (status.token, status.token_ok) == ("Not checked since the Page was configured", None)
 
 
 def test_counts_last_outcomes_and_token_come_from_what_is_stored(
