@@ -414,3 +414,45 @@ def test_staff_create_content_in_the_admin(staff_client, tiers):
     assert item.required_tier == tiers["backstage"]
     listing = staff_client.get("/admin/patreon_sync/exclusivecontent/")
     assert b"Encore recording" in listing.content
+
+
+@pytest.fixture
+def signin_not_set_up(patreon):
+    patreon.PATREON_CLIENT_ID = ""
+    patreon.PATREON_CLIENT_SECRET = ""
+    return patreon
+
+
+def test_without_sign_in_the_supporters_page_says_so_instead_of_a_dead_button(
+    client, signin_not_set_up, contents
+):
+    body = client.get("/supporters/").content.decode()
+    assert "Signing in with Patreon is not available on this site yet" in body
+    assert "Sign in with Patreon" not in body  # neither the button nor the header link
+    assert "/accounts/patreon/login/" not in body
+    assert body.count("locked</span>") == 2  # what each tier unlocks is still shown
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "signed in without Patreon"])
+def test_without_sign_in_the_locked_page_offers_no_sign_in(
+    client, signin_not_set_up, contents, tiers, kind
+):
+    user = viewer(kind, tiers)
+    if user:
+        client.force_login(user)
+    response = client.get("/supporters/backstage-notes/")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "not available on this site yet" in body
+    assert "/accounts/patreon/login/" not in body
+    assert "Link your Patreon account" not in body
+    assert "10.00 a month" in body
+
+
+def test_without_sign_in_the_account_page_says_linking_is_not_available(
+    client, signin_not_set_up, db
+):
+    client.force_login(User.objects.create_user("visitor"))
+    body = client.get("/accounts/").content.decode()
+    assert "Linking one is not available on this site yet." in body
+    assert "Link your Patreon account" not in body
