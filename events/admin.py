@@ -26,6 +26,22 @@ def _format_instant(value, zone: ZoneInfo) -> str:
     return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
 
 
+class WhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming and running"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(end_time__gt=now)
+        if self.value() == "past":
+            return queryset.filter(end_time__lte=now)
+        return queryset
+
+
 class EventArtistFormSet(BaseInlineFormSet):
     """New line-up rows start after the last billed artist, so "Add another" appends.
 
@@ -65,7 +81,7 @@ class EventAdmin(admin.ModelAdmin):
         "status",
         "location",
     ]
-    list_filter = ["status", "audience", "event_type", "location"]
+    list_filter = [WhenFilter, "status", "audience", "event_type", "location"]
     search_fields = ["title", "title_it", "description", "artists__name", "location__name"]
     date_hierarchy = "start_time"
     list_select_related = ["location"]
@@ -88,6 +104,12 @@ class EventAdmin(admin.ModelAdmin):
         ("Public", {"fields": ["url", "poster"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_ordering(self, request):
+        # What is coming is read soonest first; everything else newest first.
+        if request.GET.get(WhenFilter.parameter_name) == "upcoming":
+            return ["start_time", "pk"]
+        return super().get_ordering(request)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Staff type and read start/end in the event's own zone: the one being submitted, else
@@ -129,6 +151,7 @@ class ArtistAdmin(admin.ModelAdmin):
 class LocationAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "x", "y", "z", "slurl_link"]
     search_fields = ["name", "region"]
+    readonly_fields = ["slurl_link"]  # on the form too, so staff can check the spot they set
 
     @admin.display(description="SLURL")
     def slurl_link(self, location: Location) -> str:

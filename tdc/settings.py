@@ -150,6 +150,7 @@ LOGIN_URL = "/admin/login/"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" means https
 
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["tdc.formats"]
 LANGUAGES = [("en", "English"), ("it", "Italiano")]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Rome")
 USE_I18N = True

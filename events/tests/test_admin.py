@@ -128,7 +128,7 @@ def test_times_are_entered_in_the_events_own_time_zone(staff_client, location):
     # 20:30 in Los Angeles (PST, UTC-8) is 04:30 UTC the next day.
     assert event.start_time.isoformat() == "2026-12-06T04:30:00+00:00"
     page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
-    assert 'value="20:30:00"' in page.content.decode()
+    assert 'value="20:30"' in page.content.decode()
 
 
 def test_times_default_to_the_venue_zone(staff_client, location):
@@ -178,3 +178,26 @@ def test_an_artist_added_to_a_line_up_is_billed_last(staff_client, make_event):
     assert response.status_code == 302, response.content.decode()[:2000]
     event.refresh_from_db()
     assert event.artist_names == "Luna Sparrow, Marco Aurelio, The Velvet Echoes"
+
+
+def test_the_when_filter_shows_upcoming_soonest_first_or_the_past(staff_client, make_event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_event(title="Last week", start_time=now - timedelta(days=7))
+    make_event(title="Later", start_time=now + timedelta(days=3))
+    make_event(title="Tomorrow", start_time=now + timedelta(days=1))
+    url = reverse("admin:events_event_changelist")
+    upcoming = staff_client.get(url, {"when": "upcoming"}).content.decode()
+    assert "Last week" not in upcoming
+    assert upcoming.index("Tomorrow") < upcoming.index("Later")
+    past = staff_client.get(url, {"when": "past"}).content.decode()
+    assert "Last week" in past and "Tomorrow" not in past
+
+
+def test_the_location_form_shows_the_slurl_it_builds(staff_client, location):
+    page = staff_client.get(reverse("admin:events_location_change", args=[location.pk]))
+    slurl = "https://maps.secondlife.com/secondlife/Dreamers%20Cave/128/64/22"
+    assert slurl in page.content.decode()
