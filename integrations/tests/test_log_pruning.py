@@ -103,6 +103,7 @@ def test_creating_the_schedule_again_keeps_one_row():
     from django.db import connection
 
     migration = import_module("integrations.migrations.0002_prune_schedule")
-    migration.create_schedule(global_apps, connection.schema_editor())
-    migration.create_schedule(global_apps, connection.schema_editor())
+    create = migration.Migration.operations[0].code
+    create(global_apps, connection.schema_editor())
+    create(global_apps, connection.schema_editor())
     assert Schedule.objects.filter(name=PRUNE_SCHEDULE_NAME).count() == 1

@@ -5,22 +5,10 @@ Idempotent: re-running (or a schedule created by hand under the same name) leave
 
 from django.db import migrations
 
+from integrations.schedules import schedule_operation
+
 SCHEDULE_NAME = "Prune old Patreon webhook deliveries"  # patreon_sync.tasks.PRUNE_SCHEDULE_NAME
 FUNC = "patreon_sync.tasks.prune_webhook_deliveries"
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    schedule = Schedule.objects.filter(name=SCHEDULE_NAME).order_by("pk").first()
-    if schedule is None:
-        Schedule.objects.create(name=SCHEDULE_NAME, func=FUNC, schedule_type="D", repeats=-1)
-    elif schedule.func != FUNC:
-        schedule.func = FUNC
-        schedule.save(update_fields=["func"])
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=SCHEDULE_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -29,4 +17,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="D")]

@@ -7,18 +7,10 @@ kept; without the Google settings the task records a skip.
 
 from django.db import migrations
 
+from integrations.schedules import schedule_operation
+
 SCHEDULE_NAME = "Reconcile the Google Calendars"
 FUNC = "integrations.google_calendar.tasks.reconcile_calendars"
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    if not Schedule.objects.filter(name=SCHEDULE_NAME).exists():
-        Schedule.objects.create(name=SCHEDULE_NAME, func=FUNC, schedule_type="H", repeats=-1)
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=SCHEDULE_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -27,4 +19,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="H")]
