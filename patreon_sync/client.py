@@ -131,30 +131,45 @@ def _json(response: requests.Response) -> dict:
     return body
 
 
-def exchange_refresh_token(*, refresh_token: str) -> TokenPair:
-    """Spend a (single-use) refresh token for a new pair. The caller holds the token lock."""
-    secrets = (refresh_token, settings.PATREON_CLIENT_SECRET, settings.PATREON_CLIENT_ID)
+def _token_grant(
+    *, operation: str, grant: dict, secrets: tuple, refresh_required: bool, attempts=None
+) -> TokenPair:
+    """POST /api/oauth2/token with our client credentials and `grant`; the pair it answers."""
     response = http.send(
         service=SERVICE,
-        operation="oauth.refresh",
+        operation=operation,
         method="POST",
         url=f"{settings.PATREON_API_URL}/api/oauth2/token",
         data={
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
+            **grant,
             "client_id": settings.PATREON_CLIENT_ID,
             "client_secret": settings.PATREON_CLIENT_SECRET,
         },
         classify=classify,
-        secrets=secrets,
+        secrets=(*secrets, settings.PATREON_CLIENT_SECRET),
+        attempts=attempts,
     )
     body = _json(response)
     access, refresh = body.get("access_token"), body.get("refresh_token")
-    if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
+    if not isinstance(access, str) or not access:
+        raise PermanentError("Patreon's token answer had no access_token")
+    if refresh_required and (not isinstance(refresh, str) or not refresh):
         raise PermanentError("Patreon's token answer had no access_token/refresh_token")
     expires_in = body.get("expires_in")
     valid = isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
-    return TokenPair(access, refresh, expires_in if valid else None)
+    return TokenPair(
+        access, refresh if isinstance(refresh, str) else "", expires_in if valid else None
+    )
+
+
+def exchange_refresh_token(*, refresh_token: str) -> TokenPair:
+    """Spend a (single-use) refresh token for a new pair. The caller holds the token lock."""
+    return _token_grant(
+        operation="oauth.refresh",
+        grant={"grant_type": "refresh_token", "refresh_token": refresh_token},
+        secrets=(refresh_token, settings.PATREON_CLIENT_ID),
+        refresh_required=True,
+    )
 
 
 class PatreonClient:
@@ -308,32 +323,12 @@ SIGNIN_ATTEMPTS = 2
 
 def exchange_authorization_code(*, code: str, redirect_uri: str) -> TokenPair:
     """Spend a (single-use) authorization code for the user's tokens: POST /api/oauth2/token."""
-    secrets = (code, settings.PATREON_CLIENT_SECRET)
-    response = http.send(
-        service=SERVICE,
+    return _token_grant(
         operation="oauth.code",
-        method="POST",
-        url=f"{settings.PATREON_API_URL}/api/oauth2/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": settings.PATREON_CLIENT_ID,
-            "client_secret": settings.PATREON_CLIENT_SECRET,
-            "redirect_uri": redirect_uri,
-        },
-        classify=classify,
-        secrets=secrets,
+        grant={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
+        secrets=(code,),
+        refresh_required=False,
         attempts=SIGNIN_ATTEMPTS,
-    )
-    body = _json(response)
-    access = body.get("access_token")
-    if not isinstance(access, str) or not access:
-        raise PermanentError("Patreon's token answer had no access_token")
-    refresh = body.get("refresh_token")
-    expires_in = body.get("expires_in")
-    valid = isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
-    return TokenPair(
-        access, refresh if isinstance(refresh, str) else "", expires_in if valid else None
     )
 
 
