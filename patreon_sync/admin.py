@@ -20,6 +20,7 @@ from patreon_sync.models import (
     Tier,
     WebhookDelivery,
 )
+from patreon_sync.payloads import PayloadError, load_document
 from patreon_sync.selectors import active_condition, supporter_is_active, tiers_with_counts
 from patreon_sync.sync import MEMBER_FIELDS
 from patreon_sync.webhooks import reprocess
@@ -183,8 +184,10 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def pretty_body(self, delivery: WebhookDelivery) -> str:
         raw = bytes(delivery.body)
         try:
-            text = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
-        except (UnicodeDecodeError, ValueError):
+            document = json.dumps(load_document(raw), indent=2, ensure_ascii=False)
+            # A JSON escape may name a lone surrogate, which no page can be encoded with.
+            text = document.encode("utf-8", errors="replace").decode("utf-8")
+        except PayloadError:  # not JSON, or nested too deeply to re-indent: shown as received
             text = raw.decode("utf-8", errors="replace")
         return format_html("<pre style='white-space: pre-wrap'>{}</pre>", text)
 

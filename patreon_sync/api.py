@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from patreon_sync.payloads import MAX_JSON_DEPTH, json_depth_exceeds
 from patreon_sync.webhooks import MAX_EVENT_LENGTH, signature_is_valid, store_delivery
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ WEBHOOK_OPENAPI = {
     description=(
         "Verified deliveries are stored raw and answered at once; members:* triggers update the "
         "supporter. A bad or missing signature, or no webhook secret configured, is refused "
-        "with 403 and nothing is stored."
+        "with 403 and nothing is stored; a signed body whose JSON nests unreasonably deep is "
+        "refused with 400."
     ),
     openapi_extra=WEBHOOK_OPENAPI,
 )
@@ -88,6 +90,10 @@ def webhook(request):
     event = request.headers.get("X-Patreon-Event", "").strip()
     if not event or len(event) > MAX_EVENT_LENGTH or not event.isprintable():
         return Status(400, {"error": "missing or invalid X-Patreon-Event"})
+    if json_depth_exceeds(body):
+        # Signed, so it comes from whoever holds the secret; no member document nests this deep.
+        logger.warning("Patreon webhook refused: JSON nested deeper than %s levels", MAX_JSON_DEPTH)
+        return Status(400, {"error": "body nested too deeply"})
     try:
         delivery, is_new = store_delivery(event=event, body=body, received_at=timezone.now())
     except DatabaseError:

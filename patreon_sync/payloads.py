@@ -4,6 +4,8 @@ One reader for both sources, so the webhook and the full sync feed the upsert th
 Anything malformed raises `PayloadError` with a short reason; nothing here touches the database.
 """
 
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,6 +14,45 @@ from django.utils.dateparse import parse_datetime
 
 class PayloadError(ValueError):
     """The document is not the JSON:API shape Patreon documents."""
+
+
+class NotJSON(PayloadError):
+    """The bytes are not JSON at all."""
+
+
+# A member document nests about six levels; Python's json recurses once per level and dies
+# with RecursionError near a thousand, so anything deeper than this is refused before parsing.
+MAX_JSON_DEPTH = 64
+# A complete JSON string (escapes included): brackets inside one do not nest anything.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth_exceeds(raw: bytes, *, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects in `raw` nest deeper than `limit` (no recursion, no parse).
+
+    Malformed bodies are scanned as they are: json.loads refuses them afterwards anyway.
+    """
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, delete=_NOT_A_BRACKET)
+    depth = 0
+    for byte in brackets:
+        if byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def load_document(raw: bytes):
+    """Raw bytes as JSON, refusing a body nested too deeply before any recursive parsing."""
+    if json_depth_exceeds(raw):
+        raise PayloadError("nested too deeply")
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise NotJSON("not JSON") from exc
 
 
 @dataclass(frozen=True)

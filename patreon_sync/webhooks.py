@@ -12,7 +12,6 @@ delivery stays stored as "received" and can be reprocessed).
 
 import hashlib
 import hmac
-import json
 import logging
 from datetime import datetime, timedelta
 
@@ -23,7 +22,13 @@ from django.utils import timezone
 from integrations.http import IntegrationError
 from patreon_sync.client import NotFound
 from patreon_sync.models import WebhookDelivery
-from patreon_sync.payloads import PayloadError, parse_member_document, webhook_member_id
+from patreon_sync.payloads import (
+    NotJSON,
+    PayloadError,
+    load_document,
+    parse_member_document,
+    webhook_member_id,
+)
 from patreon_sync.sync import supporters_lapse, supporters_upsert
 from patreon_sync.tokens import creator_client
 
@@ -135,9 +140,11 @@ def _apply(delivery: WebhookDelivery) -> tuple[str, str, str]:
     if delivery.event not in MEMBER_TRIGGERS:
         return Status.IGNORED, "", ""
     try:
-        document = json.loads(bytes(delivery.body))
-    except (UnicodeDecodeError, ValueError):
+        document = load_document(bytes(delivery.body))
+    except NotJSON:
         return Status.FAILED, "The body is not JSON.", ""
+    except PayloadError as exc:
+        return Status.FAILED, f"The body is not a Patreon member document: {exc}.", ""
     member_id = webhook_member_id(document)
     if not member_id:
         return Status.TEST, "", ""  # Patreon's "send test" carries no member
@@ -182,12 +189,20 @@ def _apply_payload(*, delivery: WebhookDelivery, document: dict) -> None:
 
 
 def reprocess(*, deliveries) -> int:
-    """Staff's "reprocess": failed or never-processed deliveries are applied again now."""
+    """Staff's "reprocess": failed or never-processed deliveries are applied again now.
+
+    Each on its own: one that cannot be processed is logged and the others still are.
+    """
+    Status = WebhookDelivery.Status
+    waiting = deliveries.filter(status__in=[Status.FAILED, Status.RECEIVED])
     count = 0
-    for delivery in deliveries:
-        if delivery.status in (WebhookDelivery.Status.FAILED, WebhookDelivery.Status.RECEIVED):
-            process_delivery(delivery_id=delivery.pk)
-            count += 1
+    # Ids only: the bodies are read one at a time by process_delivery.
+    for delivery_id in list(waiting.values_list("pk", flat=True)):
+        count += 1
+        try:
+            process_delivery(delivery_id=delivery_id)
+        except Exception:
+            logger.exception("Reprocessing Patreon delivery %s crashed", delivery_id)
     return count
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from patreon_sync import services
 from patreon_sync.models import CreatorToken, Supporter, SyncRun, Tier, WebhookDelivery
@@ -194,6 +195,53 @@ def test_the_reprocess_action_applies_a_failed_delivery(staff_client, webhook_on
         reverse("admin:patreon_sync_webhookdelivery_change", args=[delivery.pk])
     )
     assert "Luna Sparrow" in detail.content.decode()
+
+
+DEEP_ARRAYS = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "body, shown",
+    [
+        (DEEP_ARRAYS, "[[[[[[[["),
+        (b'{"data": ' * 5_000 + b"{}" + b"}" * 5_000, '{"data": {"data": '),
+        (b"\xff\xfe not utf-8 <script>", "\ufffd\ufffd not utf-8 <script>"),
+        (b'{"name": "\\ud800 lone surrogate"}', "? lone surrogate"),
+        (b'{"name": "Lu\\u00e0 \\"[[[\\""}', '"name": "Luà \\"[[[\\""'),
+    ],
+    ids=["deep-arrays", "deep-objects", "not-utf8", "lone-surrogate", "brackets-in-strings"],
+)
+def test_a_delivery_page_shows_any_body_safely(staff_client, webhook_only, body, shown):
+    delivery, _ = store_delivery(event="members:update", body=body, received_at=timezone.now())
+    process_delivery(delivery_id=delivery.pk)
+    response = staff_client.get(
+        reverse("admin:patreon_sync_webhookdelivery_change", args=[delivery.pk])
+    )
+    assert response.status_code == 200
+    assert escape(shown) in response.content.decode()  # as text, never as markup
+
+
+def test_the_reprocess_action_goes_past_a_deeply_nested_delivery(staff_client, webhook_only):
+    deep, _ = store_delivery(
+        event="members:update", body=DEEP_ARRAYS, received_at=timezone.now() - timedelta(hours=1)
+    )
+    good, _ = store_delivery(
+        event="members:pledge:create",
+        body=fixture_bytes("webhook_members_pledge_create.json"),
+        received_at=timezone.now(),
+    )
+    WebhookDelivery.objects.filter(pk=good.pk).update(status="failed", error="earlier")
+    response = staff_client.post(
+        reverse("admin:patreon_sync_webhookdelivery_changelist"),
+        {"action": "reprocess_deliveries", "_selected_action": [deep.pk, good.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Reprocessed 2 deliveries; 1 still failed." in response.content.decode()
+    assert WebhookDelivery.objects.get(pk=deep.pk).error == (
+        "The body is not a Patreon member document: nested too deeply."
+    )
+    assert WebhookDelivery.objects.get(pk=good.pk).status == "processed"
 
 
 def test_reprocessing_needs_the_change_permission(client, django_user_model, webhook_only):

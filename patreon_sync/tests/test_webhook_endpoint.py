@@ -47,6 +47,33 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(client, webhook_only, 
     assert "bad signature" in caplog.text
 
 
+def test_a_signed_body_nested_unreasonably_deep_is_refused_and_not_stored(
+    client, webhook_only, queued, caplog
+):
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = post_delivery(client, body, event=EVENT)
+    assert response.status_code == 400
+    assert response.json() == {"error": "body nested too deeply"}
+    assert not WebhookDelivery.objects.exists()
+    assert queued == []
+    assert "nested deeper than" in caplog.text
+
+
+def test_an_unsigned_deep_body_is_refused_for_its_signature_first(client, webhook_only):
+    body = b'{"data": ' * 5_000 + b"{}" + b"}" * 5_000
+    response = post_delivery(client, body, event=EVENT, signature="0" * 32)
+    assert response.status_code == 403
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(client, webhook_only, queued):
+    document = json.loads(fixture_bytes("webhook_members_pledge_create.json"))
+    document["data"]["attributes"]["full_name"] = '[{"[' * 200 + '\\"'
+    body = json.dumps(document).encode()
+    response = post_delivery(client, body, event=EVENT)
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.count() == 1
+
+
 def test_a_missing_signature_is_refused(client, webhook_only):
     body = fixture_bytes("webhook_members_pledge_create.json")
     response = post_delivery(client, body, event=EVENT, signature="")

@@ -126,6 +126,64 @@ def test_a_body_that_is_not_a_member_document_fails_with_its_reason(webhook_only
     assert delivery.error == "The body is not JSON."
 
 
+DEEP_ARRAYS = b"[" * 100_000 + b"]" * 100_000
+DEEP_OBJECTS = b'{"data": ' * 5_000 + b"{}" + b"}" * 5_000
+
+
+@pytest.mark.parametrize("body", [DEEP_ARRAYS, DEEP_OBJECTS], ids=["arrays", "objects"])
+def test_a_deeply_nested_body_fails_with_a_plain_reason(webhook_only, body):
+    # Stored as the door let it in before refusing such bodies (or any stored by hand).
+    delivery = deliver(body, event="members:update")
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.error == "The body is not a Patreon member document: nested too deeply."
+    assert delivery.processed_at is not None
+    assert not Supporter.objects.exists()
+
+
+def stored(body: bytes, *, event: str = "members:pledge:create", minutes_ago: int = 0):
+    delivery, _ = store_delivery(
+        event=event, body=body, received_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return delivery
+
+
+def test_reprocessing_failed_deliveries_goes_past_a_deeply_nested_one(webhook_only):
+    from patreon_sync import services
+
+    deep = stored(DEEP_ARRAYS, minutes_ago=10)  # left "received" by the worker's crash
+    good = stored(fixture_bytes("webhook_members_pledge_create.json"), minutes_ago=5)
+    WebhookDelivery.objects.filter(pk=good.pk).update(status="failed", error="earlier")
+
+    assert services.deliveries_retry_failed() == "Reprocessed 2 deliveries; 1 still failed."
+    deep.refresh_from_db()
+    good.refresh_from_db()
+    assert deep.status == WebhookDelivery.Status.FAILED
+    assert "nested too deeply" in deep.error
+    assert good.status == WebhookDelivery.Status.PROCESSED
+    assert luna().full_name == "Luna Sparrow"
+
+
+def test_reprocess_handles_each_delivery_on_its_own_when_one_crashes(webhook_only, monkeypatch):
+    from django.db import OperationalError
+
+    from patreon_sync import webhooks
+
+    first = stored(fixture_bytes("webhook_members_create_free.json"), minutes_ago=10)
+    second = stored(fixture_bytes("webhook_members_pledge_create.json"), minutes_ago=5)
+    real = webhooks.process_delivery
+
+    def database_gone_for_the_first(*, delivery_id):
+        if delivery_id == first.pk:
+            raise OperationalError("lost connection")
+        return real(delivery_id=delivery_id)
+
+    monkeypatch.setattr(webhooks, "process_delivery", database_gone_for_the_first)
+    assert reprocess(deliveries=WebhookDelivery.objects.order_by("received_at")) == 2
+    second.refresh_from_db()
+    assert second.status == WebhookDelivery.Status.PROCESSED
+    assert WebhookDelivery.objects.get(pk=first.pk).status == WebhookDelivery.Status.RECEIVED
+
+
 def test_a_delivery_is_processed_once_however_often_it_is_run(webhook_only):
     body = fixture_bytes("webhook_members_pledge_create.json")
     delivery, _ = store_delivery(event="members:create", body=body, received_at=timezone.now())
