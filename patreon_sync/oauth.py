@@ -6,8 +6,9 @@ every Patreon call must go through `client.py` and `integrations/http.py` (one s
 The flow needs only a redirect, a `state` check and two calls.
 
 `state` is bound to the session: a random value kept there, compared in constant time and
-removed on first use, so a callback forged or replayed in another browser is refused. A few
-may wait at once (sign-in started in two tabs); each expires after STATE_MAX_AGE.
+removed (the session saved at once) on first use whatever the outcome, so a callback forged or
+replayed in another browser is refused. A few may wait at once (sign-in started in two tabs);
+each expires after STATE_MAX_AGE.
 """
 
 import hmac
@@ -86,7 +87,10 @@ def consume(session, state: str | None) -> PendingSignin | None:
     if match is None:
         return None
     entry = pending.pop(match)
-    session[SESSION_KEY] = pending  # single use, whatever happens next
+    session[SESSION_KEY] = pending
+    # Single use, whatever happens next: saved now, as the session middleware saves nothing
+    # when the answer is a 5xx (Patreon refusing or down).
+    session.save()
     if time.time() - entry.get("at", 0) >= STATE_MAX_AGE:
         return None
     return PendingSignin(next_url=str(entry.get("next") or ""))

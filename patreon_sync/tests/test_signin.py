@@ -342,6 +342,54 @@ def test_a_state_works_once(client, patreon):
     assert signed_in_user(client) is None
 
 
+def _patreon_refuses_our_client(rsps, settings):
+    rsps.add(responses.POST, TOKEN_URL, status=401, json={"error": "invalid_client"})
+
+
+def _patreon_is_down(rsps, settings):
+    rsps.add(responses.POST, TOKEN_URL, json={"access_token": USER_TOKEN})
+    rsps.add(responses.GET, IDENTITY_URL, status=503)
+    rsps.add(responses.GET, IDENTITY_URL, status=503)
+
+
+def _patreon_answers_nonsense(rsps, settings):
+    rsps.add(responses.POST, TOKEN_URL, json={"access_token": USER_TOKEN})
+    rsps.add(responses.GET, IDENTITY_URL, json={"data": {"type": "campaign", "id": "1"}})
+
+
+def _signin_switched_off_meanwhile(rsps, settings):
+    settings.PATREON_CLIENT_ID = ""
+
+
+@pytest.mark.parametrize(
+    "first_answer, status",
+    [
+        (_patreon_refuses_our_client, 502),
+        (_patreon_is_down, 503),
+        (_patreon_answers_nonsense, 502),
+        (_signin_switched_off_meanwhile, 503),
+    ],
+    ids=["refused-502", "down-503", "nonsense-502", "not-configured-503"],
+)
+def test_a_state_is_spent_even_when_the_callback_answers_5xx(
+    client, patreon, first_answer, status
+):
+    state, _ = start_signin(client)
+    with responses.RequestsMock() as rsps:
+        first_answer(rsps, patreon)
+        assert come_back(client, state=state).status_code == status
+    patreon.PATREON_CLIENT_ID = "client-id-1234"
+    before = world()
+    with responses.RequestsMock() as rsps:
+        patreon_answers(rsps)
+        rsps.assert_all_requests_are_fired = False
+        response = come_back(client, state=state)
+        assert len(rsps.calls) == 0  # refused before any call to Patreon
+    assert response.status_code == 400
+    assert world() == before
+    assert signed_in_user(client) is None
+
+
 def test_an_expired_state_is_refused(client, patreon, monkeypatch):
     import patreon_sync.oauth as oauth
 
