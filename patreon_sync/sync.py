@@ -4,6 +4,12 @@
 webhook is about) and costs a fixed number of queries whatever their number: one read of the
 tiers, the supporters and their tier links, then bulk writes of only what changed. A member
 whose data did not change is not written at all.
+
+Writers run at once (the worker's deliveries, sync_patrons, a sign-in), each on its own
+connection, so a member may be inserted by another writer between our read and our insert.
+The insert then conflicts, the write rolls back whole, and the members are read and compared
+again: the other writer's row is then an update like any other (and a webhook payload still
+never overwrites a newer state). This holds on SQLite and MariaDB alike.
 """
 
 import logging
@@ -12,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from patreon_sync.models import Supporter, Tier
@@ -21,6 +27,10 @@ from patreon_sync.payloads import MemberData, TierData
 logger = logging.getLogger(__name__)
 
 SupporterTier = Supporter.tiers.through
+
+# Reads and writes per call when another writer keeps inserting the same rows first; each
+# conflict means that writer committed, so a second try normally succeeds.
+CONFLICT_ATTEMPTS = 3
 
 # The Tier fields Patreon owns.
 TIER_FIELDS = ("title", "amount_cents", "published", "url")
@@ -49,9 +59,26 @@ class UpsertResult:
     stale: list[str] = field(default_factory=list)  # older payloads that were not applied
 
 
+def _retrying_conflicts(write, *, what: str):
+    """`write()`, read-compare-write in one go, again if a concurrent insert made it conflict."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return write()
+        except IntegrityError:
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+            logger.info("Patreon upsert: another writer stored some %s first; reading again", what)
+
+
 def tiers_upsert(*, tiers: Iterable[TierData], now: datetime, dry_run: bool = False) -> Counter:
     """Create or update tiers from resources that carry attributes; returns created/changed."""
     incoming = {tier.patreon_id: tier for tier in tiers if tier.has_attributes}
+    return _retrying_conflicts(
+        lambda: _tiers_upsert_once(incoming, now=now, dry_run=dry_run), what="tiers"
+    )
+
+
+def _tiers_upsert_once(incoming: dict[str, TierData], *, now: datetime, dry_run: bool) -> Counter:
     counts: Counter = Counter()
     existing = {t.patreon_id: t for t in Tier.objects.filter(patreon_id__in=list(incoming))}
     new, changed = [], []
@@ -68,8 +95,9 @@ def tiers_upsert(*, tiers: Iterable[TierData], now: datetime, dry_run: bool = Fa
             changed.append(tier)
     counts["created"], counts["changed"] = len(new), len(changed)
     if not dry_run:
-        Tier.objects.bulk_create(new)
-        Tier.objects.bulk_update(changed, [*TIER_FIELDS, "last_synced_at"])
+        with transaction.atomic():
+            Tier.objects.bulk_create(new)
+            Tier.objects.bulk_update(changed, [*TIER_FIELDS, "last_synced_at"])
     return counts
 
 
@@ -129,10 +157,21 @@ def supporters_upsert(
     state, and an empty tier list with a paid, active status keeps the tiers we know.
     """
     now = now or timezone.now()
-    result = UpsertResult()
     members = list({m.patreon_member_id: m for m in members}.values())
     if not members:
-        return result
+        return UpsertResult()
+    return _retrying_conflicts(
+        lambda: _supporters_upsert_once(
+            members, source_at=source_at, from_api=from_api, now=now, dry_run=dry_run
+        ),
+        what="supporters",
+    )
+
+
+def _supporters_upsert_once(
+    members: list[MemberData], *, source_at: datetime, from_api: bool, now: datetime, dry_run: bool
+) -> UpsertResult:
+    result = UpsertResult()
     tier_pk = _tier_pks(members, now=now, dry_run=dry_run)
     stored = {
         s.patreon_member_id: s
