@@ -14,6 +14,7 @@ import responses
 from django.db import connection
 from django.utils import timezone
 
+from patreon_sync.client import PatreonClient
 from patreon_sync.full_sync import sync_campaign
 from patreon_sync.models import Supporter, SyncRun, Tier, WebhookDelivery
 from patreon_sync.tests.conftest import (
@@ -158,3 +159,41 @@ def test_sync_that_meets_a_webhooks_insert_of_a_new_tier_completes(patreon):
     assert run.complete and run.error == ""
     assert Tier.objects.filter(patreon_id="9512023").count() == 1
     assert set(Tier.objects.values_list("title", flat=True)) == {"Free", "Dreamer", "Backstage"}
+
+
+class CreatorToken:
+    """The sync's token when the settings have none (webhook-only setup): no renewal needed."""
+
+    def current(self) -> str:
+        return "creator-access-AAAA1111"
+
+    def renew(self, *, rejected: str) -> str:
+        raise AssertionError("no renewal expected")
+
+
+@responses.activate
+def test_a_payload_that_meets_a_newer_inserted_state_is_not_applied_over_it(webhook_only):
+    """Without a creator token the delivery's payload is used; after the conflict it is compared
+    with what the sync stored, like any payload, and an older one changes nothing."""
+    responses.get(CAMPAIGN_URL, json=fixture_json("api_campaign_with_tiers.json"))
+    charged_later = member_resource(
+        LUNA, cents=1000, tiers=("9512103",), last_charge_date="2026-12-01T08:00:12.000+00:00"
+    )
+    responses.get(MEMBERS_URL, json=members_page([charged_later]))
+    delivery = luna_delivery()  # charged 2026-11-20, 300 cents
+    runs = []
+
+    def sync_with_its_own_token():
+        run, _ = sync_campaign(api=PatreonClient(CreatorToken()), progress=lambda line: None)
+        runs.append(run)
+
+    wrapper, state = after_reading(sync_with_its_own_token)
+    with connection.execute_wrapper(wrapper):
+        processed = process_delivery(delivery_id=delivery.pk)
+
+    assert state["done"] and state["errors"] == []
+    assert runs[0].complete and runs[0].created == 1
+    assert processed.status == WebhookDelivery.Status.PROCESSED
+    luna = Supporter.objects.get(patreon_member_id=LUNA)
+    assert luna.currently_entitled_amount_cents == 1000
+    assert [tier.patreon_id for tier in luna.tiers.all()] == ["9512103"]
