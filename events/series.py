@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from events.models import SERIES_APPLYING, SERIES_HELD, Event, Series
 from events.series_rules import parse_rule
@@ -120,7 +121,7 @@ def series_extend_all(*, now: datetime) -> SyncResult:
 def series_date_skip(*, event: Event) -> Event:
     """Cancel one night of a series; it stays cancelled whatever the series does later."""
     if event.series_id is None:
-        raise SeriesError("This event is not part of a series.")
+        raise SeriesError(_("This event is not part of a series."))
     event.status = Event.Status.CANCELLED
     event.edited_on_its_own = True
     event.save()
@@ -131,9 +132,9 @@ def series_date_skip(*, event: Event) -> Event:
 def series_date_move(*, event: Event, start_time: datetime, end_time: datetime) -> Event:
     """Move one night of a series; series edits leave it where staff put it."""
     if event.series_id is None:
-        raise SeriesError("This event is not part of a series.")
+        raise SeriesError(_("This event is not part of a series."))
     if end_time <= start_time:
-        raise SeriesError("The event must end after it starts.")
+        raise SeriesError(_("The event must end after it starts."))
     event.start_time = start_time
     event.end_time = end_time
     event.edited_on_its_own = True
@@ -145,7 +146,7 @@ def series_date_move(*, event: Event, start_time: datetime, end_time: datetime) 
 def series_end(*, series: Series, last_date: date, now: datetime) -> SyncResult:
     """End the series after `last_date`: every later future night is cancelled, edited or not."""
     if last_date < series.first_date:
-        raise SeriesError("A series cannot end before its first date.")
+        raise SeriesError(_("A series cannot end before its first date."))
     series.until = last_date
     with series_held():
         series.save(update_fields=["until", "updated_at"])
