@@ -289,8 +289,8 @@ class Series(models.Model):
     """A residency: nights on a repeat rule, each of them an ordinary Event (its `dates`)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft: its dates are drafts")
-        PUBLISHED = "published", _("Published: its dates are scheduled")
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title (English)"), max_length=200)
     title_it = models.CharField(_("title (Italian)"), max_length=200, blank=True)
@@ -306,7 +306,11 @@ class Series(models.Model):
         _("audience"), max_length=10, choices=Event.Audience.choices, default=Event.Audience.PUBLIC
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("A draft series makes draft dates; a published one makes scheduled dates."),
     )
     location = models.ForeignKey(
         Location,

@@ -46,7 +46,7 @@ class SeriesForm(forms.ModelForm):
     """Staff choose how the series repeats; the form writes the RRULE from their choices."""
 
     frequency = forms.ChoiceField(
-        label=_("Repeats"),
+        label=_("How often"),
         choices=[(WEEKLY, _("Weekly")), (MONTHLY, _("Monthly, on one weekday of the month"))],
         initial=WEEKLY,
         widget=forms.RadioSelect,

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('description_it', models.TextField(blank=True, verbose_name='description (Italian)')),
                 ('event_type', models.CharField(choices=[('live_singer', 'Live singer'), ('dj_set', 'DJ set'), ('tribute_concert', 'Tribute concert'), ('special', 'Special event')], default='live_singer', max_length=20, verbose_name='event type')),
                 ('audience', models.CharField(choices=[('public', 'Public'), ('staff', 'Staff only')], default='public', max_length=10, verbose_name='audience')),
-                ('status', models.CharField(choices=[('draft', 'Draft: its dates are drafts'), ('published', 'Published: its dates are scheduled')], default='draft', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='A draft series makes draft dates; a published one makes scheduled dates.', max_length=10, verbose_name='status')),
                 ('rule', models.CharField(help_text='An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=FR.', max_length=200, validators=[events.series_rules.validate_rule], verbose_name='repeat rule')),
                 ('first_date', models.DateField(verbose_name='first date')),
                 ('until', models.DateField(blank=True, help_text='Empty: the series goes on.', null=True, verbose_name='last date')),
