@@ -363,6 +363,12 @@ class Series(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Its dates are computed from the rule right after saving: a rule that cannot be read
+        # is refused before anything is written.
+        parse_rule(self.rule)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         errors = {}

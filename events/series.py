@@ -8,6 +8,7 @@ never touched. Each date is written with an ordinary `save()`, so the calendar s
 other listener hear about it as they do about any event.
 """
 
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from events.models import SERIES_APPLYING, SERIES_HELD, Event, Series
-from events.series_rules import parse_rule
+from events.series_rules import RuleError, parse_rule
 from events.services import event_set_artists
+
+logger = logging.getLogger("events")
 
 
 @dataclass
@@ -108,12 +111,21 @@ def series_sync(*, series: Series, now: datetime) -> SyncResult:
 
 
 def series_extend_all(*, now: datetime) -> SyncResult:
-    """The daily task: every series that has not ended gets its dates up to the horizon."""
+    """The daily task: every series that has not ended gets its dates up to the horizon.
+
+    A series whose rule cannot be read (written by a script) is left out and logged; its admin
+    page shows staff the problem. The others go on.
+    """
     result = SyncResult()
     for series in Series.objects.all():
         if series.until and series.until < now.astimezone(series.zone).date():
             continue
-        result.add(series_sync(series=series, now=now))
+        try:
+            result.add(series_sync(series=series, now=now))
+        except RuleError as error:
+            logger.warning(
+                "series %s: rule %r left out: %s", series.pk, series.rule, error.messages[0]
+            )
     return result
 
 

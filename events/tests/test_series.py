@@ -498,6 +498,38 @@ def test_an_event_on_a_night_the_rule_does_not_yield_is_not_adopted(make_event, 
     assert event.series is None
 
 
+def test_a_series_with_an_unreadable_rule_is_refused_before_anything_is_saved(location):
+    with pytest.raises(ValidationError, match="cannot describe"):
+        Series.objects.create(
+            title="Bad",
+            rule="FREQ=WEEKLY;BYDAY=FR;COUNT=3",
+            first_date=date(2027, 3, 5),
+            start_time=time(22),
+            duration=timedelta(hours=1),
+        )
+    assert not Series.objects.exists()
+
+
+def test_one_unreadable_rule_does_not_stop_the_daily_task_for_the_others(make_series, caplog):
+    broken = make_series(title="Broken")
+    Series.objects.filter(pk=broken.pk).update(rule="FREQ=DAILY")  # as a script might
+    fine = make_series(title="Fine")
+
+    result = series_extend_all(now=datetime(2027, 3, 1, tzinfo=UTC))
+
+    assert {event.series_id for event in result.created} == {fine.pk}
+    assert not Event.objects.filter(series=broken).exists()
+    assert "FREQ=DAILY" in caplog.text
+
+
+def test_deleting_a_series_keeps_its_dates_as_ordinary_events(residency):
+    ids = list(Event.objects.filter(series=residency).values_list("pk", flat=True))
+    residency.delete()
+    kept = Event.objects.filter(pk__in=ids)
+    assert kept.count() == 8
+    assert set(kept.values_list("series", flat=True)) == {None}
+
+
 # --- the rule ----------------------------------------------------------------------------------
 
 
