@@ -572,3 +572,38 @@ def test_a_rule_a_series_cannot_describe_is_refused(make_series, rule):
     with pytest.raises(ValidationError) as error:
         series.full_clean()
     assert "rule" in error.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_extending_at_once_make_each_night_once(make_series):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The in-memory, shared-cache test database fails a locked table at once instead of
+        # waiting (the live SQLite file, in WAL mode, waits); MariaDB runs this for real.
+        pytest.skip("concurrent writers need a database that waits for locks")
+    series = make_series()
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    start = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            start.wait()
+            series_extend_all(now=now)
+        except Exception as error:  # reported below, with the other worker's outcome
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+    assert errors == []
+    assert Event.objects.filter(series=series).count() == 8
+    assert Event.objects.filter(series=series).values("series_date").distinct().count() == 8
