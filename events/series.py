@@ -215,7 +215,6 @@ def series_from_event(*, event: Event) -> dict:
         "status": Series.Status.PUBLISHED
         if event.status == Event.Status.SCHEDULED
         else Series.Status.DRAFT,
-        "artists": event.ordered_artists,
     }
 
 

@@ -283,7 +283,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
     def _from_event(self, request) -> Event | None:
         value = request.GET.get(FROM_EVENT, "")
-        if not value.isdigit():
+        if not value.isdigit() or not request.user.has_perm("events.view_event"):
             return None
         return Event.objects.filter(pk=int(value), series__isnull=True).first()
 
@@ -349,7 +349,10 @@ class SeriesAdmin(admin.ModelAdmin):
 
     def _series_and_date(self, request, series_id: int, event_id: int):
         series = get_object_or_404(Series, pk=series_id)
-        if not self.has_change_permission(request, series):
+        # Skipping or ending changes events: both permissions are needed.
+        if not self.has_change_permission(request, series) or not request.user.has_perm(
+            "events.change_event"
+        ):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id, series=series)
         if event.start_time <= timezone.now():

@@ -274,3 +274,18 @@ def test_series_pages_load_for_staff(staff_client, weekly):
     ]:
         assert staff_client.get(url).status_code == 200
     assert Artist.objects.count() == 0
+
+
+def test_staff_who_may_not_change_events_cannot_skip_a_date(client, django_user_model, weekly):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user(username="clerk", password="pw", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_series", "change_series"])
+    )
+    client.force_login(clerk)
+    night = Event.objects.filter(series=weekly).first()
+    response = client.post(reverse("admin:events_series_skip", args=[weekly.pk, night.pk]))
+    assert response.status_code == 403
+    night.refresh_from_db()
+    assert night.status == Event.Status.SCHEDULED
