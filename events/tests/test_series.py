@@ -348,6 +348,15 @@ def test_a_redundant_save_of_a_date_is_not_an_edit(residency):
     assert night.edited_on_its_own is False
 
 
+def test_saving_a_date_refreshed_after_a_series_edit_is_not_an_edit(residency):
+    night = _night(residency, 3, 19)
+    _edit_series(residency, NOW, title="Friday Techno")
+    night.refresh_from_db()
+    night.save()
+    night.refresh_from_db()
+    assert (night.title, night.edited_on_its_own) == ("Friday Techno", False)
+
+
 def test_an_edit_through_a_queryset_loaded_without_a_snapshot_is_still_noticed(residency):
     night = Event.objects.only("pk", "series", "title").get(
         series=residency, series_date=date(2027, 3, 19)
@@ -607,3 +616,24 @@ def test_two_workers_extending_at_once_make_each_night_once(make_series):
     assert errors == []
     assert Event.objects.filter(series=series).count() == 8
     assert Event.objects.filter(series=series).values("series_date").distinct().count() == 8
+
+
+def test_migrate_schedules_the_daily_extension_once(db):
+    from django_q.models import Schedule
+
+    from events.tasks import EXTEND_SERIES_SCHEDULE_NAME
+
+    schedule = Schedule.objects.get(name=EXTEND_SERIES_SCHEDULE_NAME)
+    assert (schedule.func, schedule.schedule_type, schedule.repeats) == (
+        "events.tasks.extend_series",
+        Schedule.DAILY,
+        -1,
+    )
+
+
+def test_the_daily_task_extends_every_series(make_series):
+    from events.tasks import extend_series
+
+    tomorrow = timezone.now().astimezone(ROME).date() + timedelta(days=1)
+    series = make_series(first_date=tomorrow)
+    assert extend_series() == Event.objects.filter(series=series).count() == 8
