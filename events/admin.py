@@ -12,10 +12,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from events import series_admin  # noqa: F401  (registers SeriesAdmin)
 from events.models import Artist, Event, EventArtist, Location, time_zone_or_none
 
 SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
@@ -87,7 +90,7 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ["location"]
     ordering = ["-start_time"]
     inlines = [EventArtistInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "series_link"]
     fieldsets = [
         (None, {"fields": ["title", "event_type", "location", "audience", "status"]}),
         (
@@ -102,6 +105,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
         ("Texts", {"fields": ["description", "title_it", "description_it"]}),
         ("Public", {"fields": ["url", "poster"]}),
+        (_("Series"), {"fields": ["series_link"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -130,6 +134,17 @@ class EventAdmin(admin.ModelAdmin):
             except (ValueError, ValidationError):  # a malformed id: the admin answers it
                 chosen = ""
         return time_zone_or_none(chosen) or ZoneInfo(settings.TIME_ZONE)
+
+    @admin.display(description=_("Series"))
+    def series_link(self, event: Event) -> str:
+        if event.series_id:
+            url = reverse("admin:events_series_change", args=[event.series_id])
+            edited = _(" (edited on its own)") if event.edited_on_its_own else ""
+            return format_html('<a href="{}">{}</a>{}', url, event.series, edited)
+        if event.pk is None:
+            return "—"
+        url = reverse("admin:events_series_add") + f"?from_event={event.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Make this a weekly series"))
 
     # One column, two lines: the list has many columns, and staff read both zones together.
     @admin.display(description=f"Starts ({settings.TIME_ZONE} / SLT)", ordering="start_time")

@@ -3,6 +3,8 @@
 Knows no external system (see ARCHITECTURE.md: arrows point toward `events`).
 """
 
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -10,8 +12,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.series_rules import parse_rule, validate_rule
 
 DEFAULT_LANGUAGE = "en"
+
+# True while a series writes to its own dates, so those writes are not taken for staff's edits.
+SERIES_APPLYING: ContextVar[bool] = ContextVar("series_applying", default=False)
+# True while several changes to a series are made together: its dates are brought in line once,
+# by whoever holds it, afterwards (the admin saves the series, then its line-up).
+SERIES_HELD: ContextVar[bool] = ContextVar("series_held", default=False)
 
 
 def validate_time_zone(value: str) -> None:
@@ -123,8 +134,45 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     url = models.URLField("public URL", blank=True)
     poster = models.ImageField(upload_to="posters/%Y/%m/", blank=True)
+    series = models.ForeignKey(
+        "Series",
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dates",
+    )
+    series_date = models.DateField(
+        _("date in its series"),
+        null=True,
+        blank=True,
+        help_text=_("The night of the series this event is, in the series' time zone."),
+    )
+    edited_on_its_own = models.BooleanField(
+        _("edited on its own"),
+        default=False,
+        help_text=_(
+            "A date of a series that staff changed by itself: series edits leave it alone."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What a series writes to its dates: a change to any of these by anyone else is an edit of
+    # that date on its own.
+    SERIES_FIELDS = (
+        "title",
+        "title_it",
+        "description",
+        "description_it",
+        "event_type",
+        "audience",
+        "location_id",
+        "timezone",
+        "start_time",
+        "end_time",
+        "status",
+    )
 
     class Meta:
         ordering = ["start_time", "pk"]
@@ -137,10 +185,54 @@ class Event(models.Model):
                 condition=models.Q(end_time__gt=models.F("start_time")),
                 name="event_end_after_start",
             ),
+            # One event per night of a series, whoever creates it and however often.
+            models.UniqueConstraint(
+                fields=["series", "series_date"], name="event_series_date_once"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self._is_edited_on_its_own_now():
+            self.edited_on_its_own = True
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "edited_on_its_own"}
+        super().save(*args, **kwargs)
+        self._as_loaded = self._series_values()
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._as_loaded = self._series_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event._as_loaded = event._series_values()
+        return event
+
+    def _series_values(self) -> dict | None:
+        if any(name not in self.__dict__ for name in self.SERIES_FIELDS):
+            return None  # deferred fields: compare with the database when saving
+        return {name: self.__dict__[name] for name in self.SERIES_FIELDS}
+
+    def _is_edited_on_its_own_now(self) -> bool:
+        if not self.series_id or self.pk is None or self.edited_on_its_own:
+            return False
+        if SERIES_APPLYING.get():
+            return False
+        before = getattr(self, "_as_loaded", None)
+        if before is None:
+            before = (
+                Event.objects.filter(pk=self.pk, series_id=self.series_id)
+                .values(*self.SERIES_FIELDS)
+                .first()
+            )
+            if before is None:
+                return False  # joining a series is not an edit of one of its dates
+        return before != {name: getattr(self, name) for name in self.SERIES_FIELDS}
 
     def clean(self) -> None:
         super().clean()
@@ -195,3 +287,141 @@ class EventArtist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist} at {self.event}"
+
+
+class Series(models.Model):
+    """A residency: nights on a repeat rule, each of them an ordinary Event (its `dates`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_it = models.CharField(_("title (Italian)"), max_length=200, blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_it = models.TextField(_("description (Italian)"), blank=True)
+    event_type = models.CharField(
+        _("event type"),
+        max_length=20,
+        choices=Event.EventType.choices,
+        default=Event.EventType.LIVE_SINGER,
+    )
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Event.Audience.choices, default=Event.Audience.PUBLIC
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("A draft series makes draft dates; a published one makes scheduled dates."),
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="series",
+    )
+    artists = models.ManyToManyField(
+        Artist, through="SeriesArtist", related_name="series", blank=True
+    )
+    rule = models.CharField(
+        _("repeat rule"),
+        max_length=200,
+        validators=[validate_rule],
+        help_text=_("An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=FR."),
+    )
+    first_date = models.DateField(_("first date"))
+    until = models.DateField(
+        _("last date"), null=True, blank=True, help_text=_("Empty: the series goes on.")
+    )
+    start_time = models.TimeField(_("starts at"), help_text=_("Time of day in the series' zone."))
+    duration = models.DurationField(_("duration"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("IANA name; the start time is kept in this zone across daylight saving."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration__gt=timedelta(0)), name="series_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True)
+                | models.Q(until__gte=models.F("first_date")),
+                name="series_until_after_first_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Its dates are computed from the rule right after saving: a rule that cannot be read
+        # is refused before anything is written.
+        parse_rule(self.rule)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.duration is not None and self.duration <= timedelta(0):
+            errors["duration"] = _("A night must last some time.")
+        if self.duration is not None and self.duration > timedelta(days=1):
+            errors["duration"] = _("A night of a series lasts at most 24 hours.")
+        if self.until and self.first_date and self.until < self.first_date:
+            errors["until"] = _("The last date cannot come before the first date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return time_zone_or_none(self.timezone) or ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def date_status(self) -> str:
+        """The status its dates take: a draft series makes drafts, a published one schedules."""
+        if self.status == self.Status.PUBLISHED:
+            return Event.Status.SCHEDULED
+        return Event.Status.DRAFT
+
+    def starts_on(self, night) -> datetime:
+        """The instant a night starts: the wall-clock time in the series' zone, whatever DST."""
+        return datetime.combine(night, self.start_time, tzinfo=self.zone)
+
+    @property
+    def rule_text(self) -> str:
+        try:
+            return parse_rule(self.rule).describe()
+        except ValidationError:
+            return self.rule
+
+
+class SeriesArtist(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="artist_links")
+    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="series_links")
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "artist"], name="series_artist_once"),
+        ]
+        verbose_name = _("artist")
+        verbose_name_plural = _("artists (in billing order)")
+
+    def __str__(self) -> str:
+        return f"{self.artist} at {self.series}"

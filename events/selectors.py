@@ -7,10 +7,10 @@ Each selector runs a fixed number of queries whatever the number of events: one 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from events.models import Event, EventArtist
+from events.models import Event, EventArtist, Series
 
 
 def events_visible(*, public_only: bool = True) -> QuerySet[Event]:
@@ -66,3 +66,25 @@ def events_today(
 def event_public_or_none(*, pk: int) -> Event | None:
     """A public, scheduled event by id (the public event page), or None."""
     return events_visible(public_only=True).filter(pk=pk).first()
+
+
+def series_with_next_date(*, now: datetime) -> QuerySet[Series]:
+    """Every series with `next_start`: the start of its next date that is not cancelled."""
+    upcoming = (
+        Event.objects.filter(series=OuterRef("pk"), start_time__gt=now)
+        .exclude(status=Event.Status.CANCELLED)
+        .order_by("start_time")
+        .values("start_time")[:1]
+    )
+    return Series.objects.select_related("location").annotate(next_start=Subquery(upcoming))
+
+
+def series_dates(
+    *, series: Series, now: datetime, upcoming: int = 12, recent: int = 4
+) -> tuple[list[Event], list[Event]]:
+    """A series' next dates (soonest first) and its latest past ones (latest first), any state."""
+    dates = Event.objects.filter(series=series)
+    return (
+        list(dates.filter(start_time__gt=now).order_by("start_time", "pk")[:upcoming]),
+        list(dates.filter(start_time__lte=now).order_by("-start_time", "-pk")[:recent]),
+    )

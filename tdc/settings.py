@@ -156,6 +156,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Rome")
 USE_I18N = True
 USE_TZ = True
 SECOND_LIFE_TIME_ZONE = "America/Los_Angeles"  # SLT, the in-world clock
+# How far ahead a series creates its dates; the daily task moves the horizon on.
+SERIES_HORIZON_WEEKS = max(1, env.int("SERIES_HORIZON_WEEKS", default=8))
 
 STATIC_URL = "static/"
 # Empty means the default: an empty path would otherwise be the project folder itself.
