@@ -3,6 +3,8 @@
 Knows no external system (see ARCHITECTURE.md: arrows point toward `events`).
 """
 
+import hashlib
+import secrets
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -125,6 +127,27 @@ class Event(models.Model):
     poster = models.ImageField(upload_to="posters/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    ical_sequence = models.PositiveIntegerField(
+        "calendar revision",
+        default=0,
+        editable=False,
+        help_text="Rises whenever what calendar subscribers see changes (iCalendar SEQUENCE).",
+    )
+
+    # What a calendar subscriber sees of the event itself (the line-up is counted separately).
+    SUBSCRIBER_VISIBLE_FIELDS = (
+        "title",
+        "title_it",
+        "description",
+        "description_it",
+        "start_time",
+        "end_time",
+        "timezone",
+        "location_id",
+        "status",
+        "audience",
+        "url",
+    )
 
     class Meta:
         ordering = ["start_time", "pk"]
@@ -141,6 +164,29 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        event._as_loaded = event._subscriber_view()
+        return event
+
+    def _subscriber_view(self) -> tuple | None:
+        names = self.SUBSCRIBER_VISIBLE_FIELDS
+        if any(name in self.get_deferred_fields() for name in names):
+            return None  # partly loaded: nothing to compare against
+        return tuple(getattr(self, name) for name in names)
+
+    def save(self, *args, **kwargs):
+        # Subscribers' calendar apps only replace their copy when SEQUENCE rises.
+        loaded = getattr(self, "_as_loaded", None)
+        if loaded is not None and self.pk is not None and loaded != self._subscriber_view():
+            self.ical_sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "ical_sequence"}
+        super().save(*args, **kwargs)
+        self._as_loaded = self._subscriber_view()
 
     def clean(self) -> None:
         super().clean()
@@ -195,3 +241,37 @@ class EventArtist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist} at {self.event}"
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in one staff member's private calendar feed URL.
+
+    The token itself is kept (not only its hash) because the admin shows the URL again whenever
+    staff need to re-subscribe; it grants read access to the programme and nothing else, and
+    renewing it is one click. Lookups go through a digest so the comparison is not timing-leaky.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "staff calendar feed"
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return _token_digest(token)
