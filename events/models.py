@@ -165,6 +165,17 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Subscribers' calendar apps only replace their copy when SEQUENCE rises.
+        loaded = getattr(self, "_as_loaded", None)
+        if loaded is not None and self.pk is not None and loaded != self._subscriber_view():
+            self.ical_sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "ical_sequence"}
+        super().save(*args, **kwargs)
+        self._as_loaded = self._subscriber_view()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
@@ -176,17 +187,6 @@ class Event(models.Model):
         if any(name in self.get_deferred_fields() for name in names):
             return None  # partly loaded: nothing to compare against
         return tuple(getattr(self, name) for name in names)
-
-    def save(self, *args, **kwargs):
-        # Subscribers' calendar apps only replace their copy when SEQUENCE rises.
-        loaded = getattr(self, "_as_loaded", None)
-        if loaded is not None and self.pk is not None and loaded != self._subscriber_view():
-            self.ical_sequence += 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "ical_sequence"}
-        super().save(*args, **kwargs)
-        self._as_loaded = self._subscriber_view()
 
     def clean(self) -> None:
         super().clean()

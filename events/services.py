@@ -12,9 +12,9 @@ from events.models import Artist, CalendarFeedToken, Event, EventArtist
 def event_set_artists(*, event: Event, artists: list[Artist]) -> None:
     """Replace the event's line-up, keeping the given billing order (no-op when unchanged)."""
     current = list(
-        EventArtist.objects.filter(event=event).order_by("order", "pk").values_list(
-            "artist_id", flat=True
-        )
+        EventArtist.objects.filter(event=event)
+        .order_by("order", "pk")
+        .values_list("artist_id", flat=True)
     )
     if current == [artist.pk for artist in artists]:
         return

@@ -192,7 +192,9 @@ def _parse_month(value: str) -> date | None:
 def programme(request):
     """Upcoming events, one month per page (?month=YYYY-MM), with links to the other months."""
     now = timezone.now()
-    months = sorted({start.astimezone(_slt()).date().replace(day=1) for start in upcoming_start_times(now=now)})
+    months = sorted(
+        {start.astimezone(_slt()).date().replace(day=1) for start in upcoming_start_times(now=now)}
+    )
     asked = request.GET.get("month")
     if asked is not None:
         month = _parse_month(asked)
@@ -287,9 +289,9 @@ def event_public(request, pk: int):
         when = f"{formats.date_format(slt, 'D j M Y, H:i')} SLT ({venue:%H:%M} {venue.tzname()})"
         lead = _("CANCELLED") + " · " if cancelled else ""
     summary = " · ".join(part for part in (when, event.artist_names) if part)
-    og_description = Truncator(
-        " ".join((f"{lead}{summary}.", event.description)).strip()
-    ).chars(300)
+    og_description = Truncator(" ".join((f"{lead}{summary}.", event.description)).strip()).chars(
+        300
+    )
     canonical_url = settings.SITE_URL + reverse("events:public", args=[event.pk])
     # Both languages, the page's own first; the other only where it says something different.
     other = "it" if language != "it" else "en"

@@ -87,9 +87,7 @@ def test_drafts_and_staff_only_events_are_not_found(client, make_event, fields):
     assert client.get(reverse("events:public", args=[event.pk])).status_code == 404
 
 
-def test_a_cancelled_event_keeps_its_page_and_says_so_in_the_preview(
-    client, make_event, facebook
-):
+def test_a_cancelled_event_keeps_its_page_and_says_so_in_the_preview(client, make_event, facebook):
     event = make_event(status=Event.Status.CANCELLED, description="Songs under the stars.")
     response = client.get(reverse("events:public", args=[event.pk]))
     assert response.status_code == 200
