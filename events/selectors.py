@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from events.models import Event, EventArtist
+from events.models import CalendarFeedToken, Event, EventArtist
 
 
 def events_visible(*, public_only: bool = True) -> QuerySet[Event]:
@@ -184,3 +184,8 @@ def programme_state(*, now: datetime | None = None) -> ProgrammeState:
         last_end=Max("end_time", filter=Q(end_time__lte=now)),
     )
     return ProgrammeState(**values)
+
+
+def calendar_feed_token_of(*, user) -> CalendarFeedToken | None:
+    """The staff member's private feed secret, if they have one."""
+    return CalendarFeedToken.objects.filter(user=user).first()

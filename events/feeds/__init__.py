@@ -8,6 +8,7 @@ the stored events, so the same programme gives byte-identical feeds (cheap condi
 """
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from events.feeds.timezones import vtimezone
 from events.models import Event
 
 PRODID = "-//The Dreamer's Cave//TDC Integrations//EN"
@@ -96,12 +98,13 @@ def calendar(*, events: list[Event], name: str, description: str = "") -> bytes:
             cal.add("description", description)
             cal.add("x-wr-caldesc", description)
         cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", REFRESH_INTERVAL)
-        for event in events:
-            cal.add_component(vevent(event))
+        cal.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
         if events:
             # Transitions for the years the feed spans (not 1970-2038: that bloats every fetch).
             first = min(event.start_time for event in events).date() - timedelta(days=366)
             last = max(event.end_time for event in events).date() + timedelta(days=366)
-            cal.add_missing_timezones(first_date=first, last_date=last)
+            for key in sorted({event.zone.key for event in events}):
+                cal.add_component(vtimezone(ZoneInfo(key), first=first, last=last))
+        for event in events:
+            cal.add_component(vevent(event))
         return cal.to_ical()
