@@ -8,6 +8,7 @@ calendar app asking "anything new?" costs one query and an empty 304.
 import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import wraps
 from itertools import groupby
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -80,9 +81,20 @@ programme_conditional = condition(
 )
 
 
-def _cached(response, cache: dict):
-    patch_cache_control(response, **cache)
-    return response
+def cache_for(cache: dict):
+    """Cache-Control on every answer of the view, 304s included (CDNs keep them too)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                patch_cache_control(response, **cache)
+            return response
+
+        return wrapped
+
+    return decorator
 
 
 # --- the shapes templates show ------------------------------------------------------------------
@@ -157,6 +169,7 @@ def _feed_links() -> dict:
 
 
 @require_safe
+@cache_for(PAGE_CACHE)
 @programme_conditional
 def whats_on(request):
     """The next event first (with a countdown), then the coming weeks day by day."""
@@ -176,7 +189,7 @@ def whats_on(request):
         "days": _by_day(events[1:]),
         **_feed_links(),
     }
-    return _cached(render(request, "events/whats_on.html", context), PAGE_CACHE)
+    return render(request, "events/whats_on.html", context)
 
 
 def _parse_month(value: str) -> date | None:
@@ -188,6 +201,7 @@ def _parse_month(value: str) -> date | None:
 
 
 @require_safe
+@cache_for(PAGE_CACHE)
 @programme_conditional
 def programme(request):
     """Upcoming events, one month per page (?month=YYYY-MM), with links to the other months."""
@@ -220,16 +234,17 @@ def programme(request):
         "next_month": f"{later[0]:%Y-%m}" if later else "",
         **_feed_links(),
     }
-    return _cached(render(request, "events/programme.html", context), PAGE_CACHE)
+    return render(request, "events/programme.html", context)
 
 
 @require_safe
+@cache_for(PAGE_CACHE)
 @programme_conditional
 def past(request):
     """Events that have ended, latest first, a page at a time."""
     page = Paginator(events_past(), PAST_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "days": _by_day(list(page.object_list)), **_feed_links()}
-    return _cached(render(request, "events/past.html", context), PAGE_CACHE)
+    return render(request, "events/past.html", context)
 
 
 def _event_for(request, pk: int) -> Event:
@@ -274,6 +289,7 @@ def google_calendar_link(event: Event, page_url: str) -> str:
 
 
 @require_safe
+@cache_for(PAGE_CACHE)
 @condition(etag_func=_event_etag, last_modified_func=_event_last_modified)
 def event_public(request, pk: int):
     """An event's page, the one Facebook posts link to: public events, cancelled ones included
@@ -329,16 +345,16 @@ def event_public(request, pk: int):
         "others": [_listing(other_event, language) for other_event in events_other(event=event)],
         **_feed_links(),
     }
-    return _cached(render(request, "events/event_public.html", context), PAGE_CACHE)
+    return render(request, "events/event_public.html", context)
 
 
 # --- calendar feeds -----------------------------------------------------------------------------
 
 
-def _ics_response(body: bytes, *, filename: str, cache: dict) -> HttpResponse:
+def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _cached(response, cache)
+    return response
 
 
 def _feed_etag(request, *args, **kwargs) -> str:
@@ -351,6 +367,7 @@ programme_feed_conditional = condition(
 
 
 @require_safe
+@cache_for(FEED_CACHE)
 @programme_feed_conditional
 def programme_feed(request):
     """/events.ics: the public programme, for anyone to subscribe to."""
@@ -359,7 +376,7 @@ def programme_feed(request):
         name=_("The Dreamer's Cave"),
         description=_("Live music in Second Life at The Dreamer's Cave."),
     )
-    return _ics_response(body, filename="the-dreamers-cave.ics", cache=FEED_CACHE)
+    return _ics_response(body, filename="the-dreamers-cave.ics")
 
 
 def _staff_token(request, token: str) -> CalendarFeedToken:
@@ -381,6 +398,7 @@ def _staff_feed_etag(request, token: str) -> str:
 
 
 @require_safe
+@cache_for(STAFF_FEED_CACHE)
 @condition(etag_func=_staff_feed_etag, last_modified_func=_programme_last_modified)
 def staff_feed(request, token: str):
     """Every scheduled event, staff-only ones included, at one staff member's secret URL."""
@@ -390,7 +408,7 @@ def staff_feed(request, token: str):
         name=_("The Dreamer's Cave (staff)"),
         description=_("Every scheduled event, staff-only ones included."),
     )
-    response = _ics_response(body, filename="the-dreamers-cave-staff.ics", cache=STAFF_FEED_CACHE)
+    response = _ics_response(body, filename="the-dreamers-cave-staff.ics")
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -405,9 +423,10 @@ def _event_ics_last_modified(request, pk: int) -> datetime:
 
 
 @require_safe
+@cache_for(FEED_CACHE)
 @condition(etag_func=_event_ics_etag, last_modified_func=_event_ics_last_modified)
 def event_ics(request, pk: int):
     """One event as a calendar file (Add to calendar)."""
     event = _event_for(request, pk)
     body = feeds.calendar(events=[event], name=event.title)
-    return _ics_response(body, filename=f"event-{event.pk}.ics", cache=FEED_CACHE)
+    return _ics_response(body, filename=f"event-{event.pk}.ics")

@@ -174,3 +174,11 @@ def test_the_supporters_pages_share_the_public_base(client, db):
     html = page(client, "/supporters/")
     assert "/static/events/site.css" in html
     assert 'href="/"' in html  # back to what's on
+
+
+def test_a_304_keeps_the_cache_headers_a_cdn_needs(client, make_event):
+    event = make_event(start_time=soon())
+    first = client.get(f"/events/{event.pk}/")
+    again = client.get(f"/events/{event.pk}/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["Cache-Control"] == first["Cache-Control"]
