@@ -176,6 +176,10 @@ class Event(models.Model):
         super().save(*args, **kwargs)
         self._as_loaded = self._subscriber_view()
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._as_loaded = self._subscriber_view()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)

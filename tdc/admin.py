@@ -33,5 +33,6 @@ class EventAdmin(*EVENT_ADMIN_MIXINS, BaseEventAdmin):
         ),
     ]
 
+
 # The user admin with each staff account's private calendar feed.
 from tdc import user_admin  # noqa: E402, F401

@@ -303,3 +303,11 @@ def test_an_account_no_longer_staff_loses_its_feed(client, make_event, staff_use
     staff_user.is_staff = False
     staff_user.save()
     assert client.get(f"/events/staff/{token}.ics").status_code == 404
+
+
+def test_reloading_an_event_is_not_a_change(make_event):
+    event = Event.objects.get(pk=make_event(start_time=soon()).pk)
+    Event.objects.filter(pk=event.pk).update(title="Edited elsewhere")
+    event.refresh_from_db()
+    event.save()
+    assert Event.objects.get(pk=event.pk).ical_sequence == 0

@@ -182,3 +182,17 @@ def test_a_304_keeps_the_cache_headers_a_cdn_needs(client, make_event):
     again = client.get(f"/events/{event.pk}/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
     assert again["Cache-Control"] == first["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/99999999999999999999/",
+        "/events/99999999999999999999.ics",
+        "/events/staff/%00.ics",
+        "/events/staff/' OR 1=1 --.ics",
+        "/events/?month=%00",
+    ],
+)
+def test_hostile_addresses_are_not_found_never_an_error(client, db, url):
+    assert client.get(url).status_code == 404
