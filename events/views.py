@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -46,6 +47,7 @@ PAGE_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_reval
 FEED_CACHE = {"public": True, "max_age": 900}
 STAFF_FEED_CACHE = {"private": True, "max_age": 900}
 ICS_TYPE = "text/calendar; charset=utf-8"
+FEED_BODY_KEPT = 3600  # seconds; the key changes with the programme, so this only bounds memory
 
 
 def _slt() -> ZoneInfo:
@@ -358,7 +360,15 @@ def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
 
 
 def _feed_etag(request, *args, **kwargs) -> str:
-    return _state(request).fingerprint("feed", request.path, settings.SITE_URL)
+    # The day counts too: cancelled and old events leave the feed as days pass.
+    return _state(request).fingerprint(
+        "feed", request.path, settings.SITE_URL, timezone.now().date()
+    )
+
+
+def _feed_body(key: str, build) -> bytes:
+    """The feed for this state of the programme, built once: icalendar takes a while per event."""
+    return cache.get_or_set(f"events:feed:{key}", build, timeout=FEED_BODY_KEPT)
 
 
 programme_feed_conditional = condition(
@@ -371,10 +381,13 @@ programme_feed_conditional = condition(
 @programme_feed_conditional
 def programme_feed(request):
     """/events.ics: the public programme, for anyone to subscribe to."""
-    body = feeds.calendar(
-        events=events_for_feed(staff=False),
-        name=_("The Dreamer's Cave"),
-        description=_("Live music in Second Life at The Dreamer's Cave."),
+    body = _feed_body(
+        _feed_etag(request),
+        lambda: feeds.calendar(
+            events=events_for_feed(staff=False),
+            name=_("The Dreamer's Cave"),
+            description=_("Live music in Second Life at The Dreamer's Cave."),
+        ),
     )
     return _ics_response(body, filename="the-dreamers-cave.ics")
 
@@ -394,7 +407,10 @@ def _staff_token(request, token: str) -> CalendarFeedToken:
 
 def _staff_feed_etag(request, token: str) -> str:
     _staff_token(request, token)
-    return _state(request).fingerprint("staff-feed", request.path, settings.SITE_URL)
+    # The path holds the token; the fingerprint is a hash, so neither ETag nor cache key shows it.
+    return _state(request).fingerprint(
+        "staff-feed", request.path, settings.SITE_URL, timezone.now().date()
+    )
 
 
 @require_safe
@@ -403,10 +419,13 @@ def _staff_feed_etag(request, token: str) -> str:
 def staff_feed(request, token: str):
     """Every scheduled event, staff-only ones included, at one staff member's secret URL."""
     _staff_token(request, token)
-    body = feeds.calendar(
-        events=events_for_feed(staff=True),
-        name=_("The Dreamer's Cave (staff)"),
-        description=_("Every scheduled event, staff-only ones included."),
+    body = _feed_body(
+        _staff_feed_etag(request, token),
+        lambda: feeds.calendar(
+            events=events_for_feed(staff=True),
+            name=_("The Dreamer's Cave (staff)"),
+            description=_("Every scheduled event, staff-only ones included."),
+        ),
     )
     response = _ics_response(body, filename="the-dreamers-cave-staff.ics")
     response["X-Robots-Tag"] = "noindex"
