@@ -284,6 +284,9 @@ def test_the_staff_feed_has_staff_only_events_too(client, make_event, staff_user
         f"tdc-event-{staff_only.pk}@thedreamerscave",
     }
     assert sorted(e.name for e in other.events) == ["Luna Sparrow Live", "Sound check"]
+    again = client.get(f"/events/staff/{token}.ics", headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    assert token not in response["ETag"]
 
 
 def test_a_wrong_renewed_or_revoked_token_is_not_found(client, make_event, staff_user):
