@@ -264,7 +264,7 @@ class CalendarFeedToken(models.Model):
     )
     token = models.CharField(max_length=64, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now=True)
+    issued_at = models.DateTimeField(auto_now=True, help_text="When this address was made")
 
     class Meta:
         verbose_name = "staff calendar feed"

@@ -314,3 +314,13 @@ def test_reloading_an_event_is_not_a_change(make_event):
     event.refresh_from_db()
     event.save()
     assert Event.objects.get(pk=event.pk).ical_sequence == 0
+
+
+def test_a_zone_without_dst_has_one_rule(client, make_event):
+    make_event(start_time=soon(), timezone="Asia/Tokyo")
+    cal, other = parse_both(feed(client).content)
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Asia/Tokyo"
+    (rule,) = vtimezone.subcomponents
+    assert (text(rule["TZOFFSETFROM"]), text(rule["TZOFFSETTO"])) == ("+0900", "+0900")
+    assert [e.begin.datetime for e in other.events] == [soon()]
