@@ -3,6 +3,8 @@
 Knows no external system (see ARCHITECTURE.md: arrows point toward `events`).
 """
 
+import hashlib
+import secrets
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -157,6 +159,27 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    ical_sequence = models.PositiveIntegerField(
+        "calendar revision",
+        default=0,
+        editable=False,
+        help_text="Rises whenever what calendar subscribers see changes (iCalendar SEQUENCE).",
+    )
+
+    # What a calendar subscriber sees of the event itself (the line-up is counted separately).
+    SUBSCRIBER_VISIBLE_FIELDS = (
+        "title",
+        "title_it",
+        "description",
+        "description_it",
+        "start_time",
+        "end_time",
+        "timezone",
+        "location_id",
+        "status",
+        "audience",
+        "url",
+    )
 
     # What a series writes to its dates: a change to any of these by anyone else is an edit of
     # that date on its own.
@@ -195,23 +218,40 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        also_saved = set()
         if self._is_edited_on_its_own_now():
             self.edited_on_its_own = True
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "edited_on_its_own"}
+            also_saved.add("edited_on_its_own")
+        # Subscribers' calendar apps only replace their copy when SEQUENCE rises.
+        seen = getattr(self, "_subscriber_loaded", None)
+        if seen is not None and self.pk is not None and seen != self._subscriber_view():
+            self.ical_sequence += 1
+            also_saved.add("ical_sequence")
+        if update_fields is not None and also_saved:
+            kwargs["update_fields"] = {*update_fields, *also_saved}
         super().save(*args, **kwargs)
-        self._as_loaded = self._series_values()
+        self._remember_as_loaded()
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
+        self._remember_as_loaded()
+
+    def _remember_as_loaded(self) -> None:
         self._as_loaded = self._series_values()
+        self._subscriber_loaded = self._subscriber_view()
 
     @classmethod
     def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
-        event._as_loaded = event._series_values()
+        event._remember_as_loaded()
         return event
+
+    def _subscriber_view(self) -> tuple | None:
+        names = self.SUBSCRIBER_VISIBLE_FIELDS
+        if any(name in self.get_deferred_fields() for name in names):
+            return None  # partly loaded: nothing to compare against
+        return tuple(getattr(self, name) for name in names)
 
     def _series_values(self) -> dict | None:
         if any(name not in self.__dict__ for name in self.SERIES_FIELDS):
@@ -425,3 +465,37 @@ class SeriesArtist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist} at {self.series}"
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in one staff member's private calendar feed URL.
+
+    The token itself is kept (not only its hash) because the admin shows the URL again whenever
+    staff need to re-subscribe; it grants read access to the programme and nothing else, and
+    renewing it is one click. Lookups go through a digest so the comparison is not timing-leaky.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(auto_now=True, help_text="When this address was made")
+
+    class Meta:
+        verbose_name = "staff calendar feed"
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return _token_digest(token)

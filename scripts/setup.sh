@@ -40,6 +40,19 @@ if [ "$(basename "$0")" = test.sh ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The browser tests inject axe-core (an npm package, pinned in package.json) into the pages they
+# audit; nothing is built from it.
+if [ "$(basename "$0")" = test.sh ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null; then
+    echo "setup: installing axe-core for the accessibility tests…"
+    npm ci --no-audit --no-fund --silent
+  else
+    echo "setup: the accessibility tests need npm (for axe-core). Install it, then run again:" >&2
+    echo "    sudo apt-get install npm" >&2
+    exit 1
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv…"
   "$PYTHON" -m venv .venv

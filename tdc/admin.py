@@ -32,3 +32,7 @@ class EventAdmin(*EVENT_ADMIN_MIXINS, BaseEventAdmin):
             else []
         ),
     ]
+
+
+# The user admin with each staff account's private calendar feed.
+from tdc import user_admin  # noqa: E402, F401

@@ -5,3 +5,8 @@ class FacebookConfig(AppConfig):
     name = "integrations.facebook"
     label = "facebook"
     verbose_name = "Facebook"
+
+    def ready(self) -> None:
+        from integrations.facebook import signals
+
+        signals.connect()

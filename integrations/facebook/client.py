@@ -321,3 +321,11 @@ def inspect_page_token() -> TokenInfo:
             return TokenInfo(method="page lookup", is_valid=False, error=exc.message)
         raise
     return TokenInfo(method="page lookup", is_valid=True, profile_id=str(body.get("id") or ""))
+
+
+def rescrape_link(url: str) -> None:
+    """POST /?id=<url>&scrape=true: Facebook reads the page again and refreshes its preview."""
+    _page_id, token = _page_credentials()
+    # Asking twice is harmless, so a lost answer is simply retried.
+    http_kwargs = {"data": {"id": url, "scrape": "true"}, "idempotent": True}
+    _call("link.rescrape", "POST", "", access_token=token, **http_kwargs)

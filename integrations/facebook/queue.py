@@ -21,3 +21,10 @@ def enqueue_page_post_at(post_id: int, when: datetime) -> None:
         schedule_type=Schedule.ONCE,
         next_run=when,
     )
+
+
+RESCRAPE_TASK = "integrations.facebook.tasks.rescrape_event_page"
+
+
+def enqueue_rescrape(event_id: int) -> None:
+    async_task(RESCRAPE_TASK, event_id, task_name=f"facebook-rescrape-{event_id}", group="facebook")

@@ -79,12 +79,23 @@ def test_titles_with_quotes_and_accents_are_escaped(client, make_event, facebook
     [
         {"audience": Event.Audience.STAFF},
         {"status": Event.Status.DRAFT},
-        {"status": Event.Status.CANCELLED},
+        {"audience": Event.Audience.STAFF, "status": Event.Status.CANCELLED},
     ],
 )
-def test_events_that_are_not_public_and_scheduled_are_not_found(client, make_event, fields):
+def test_drafts_and_staff_only_events_are_not_found(client, make_event, fields):
     event = make_event(**fields)
     assert client.get(reverse("events:public", args=[event.pk])).status_code == 404
+
+
+def test_a_cancelled_event_keeps_its_page_and_says_so_in_the_preview(client, make_event, facebook):
+    event = make_event(status=Event.Status.CANCELLED, description="Songs under the stars.")
+    response = client.get(reverse("events:public", args=[event.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This event has been cancelled." in page
+    assert og(page, "og:description").startswith("CANCELLED · Sat 5 Dec 2026, 12:00 SLT")
+    assert "EventCancelled" in page
+    assert "Add to calendar" not in page
 
 
 def test_an_unknown_event_is_not_found(client, db):
