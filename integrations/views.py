@@ -26,10 +26,13 @@ VIEW_PERMISSION = "integrations.view_integrationlog"
 def integrations_page(request: HttpRequest, *, admin_site) -> HttpResponse:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
+    reports = [_for_this_user(report, request) for report in integration_reports()]
     context = {
         **admin_site.each_context(request),
         "title": "Integrations",
-        "reports": [_for_this_user(report, request) for report in integration_reports()],
+        "reports": reports,
+        # The intro speaks of buttons only when there are some.
+        "any_buttons": any(report.actions for report in reports),
     }
     return TemplateResponse(request, "admin/integrations/health.html", context)
 
