@@ -7,6 +7,7 @@ log, the events list and the event's page, and the integration's own records. No
 Python repr (`ServerNotFoundError(...)`) or a traceback.
 """
 
+import io
 import json
 import re
 
@@ -178,7 +179,9 @@ def graph_answers(path: str, graph: responses.RequestsMock) -> None:
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_facebook_failures_read_as_plain_words(path, facebook, staff_client, make_event, staff_user):
+def test_facebook_failures_read_as_plain_words(
+    path, facebook, staff_client, make_event, staff_user
+):
     event = make_event()
     post = FacebookPost.objects.create(
         event=event,
@@ -234,7 +237,7 @@ def test_patreon_failures_read_as_plain_words(path, patreon, staff_client):
             api.add(responses.GET, re.compile(f"{CLOSED}/.*"), json=body, status=status)
             api.add(responses.POST, re.compile(f"{CLOSED}/.*"), json=body, status=status)
         with pytest.raises(CommandError):
-            call_command("sync_patrons", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("sync_patrons", stdout=io.StringIO())
         flash = press(staff_client, "patreon", "test_connection")
     assert "Patreon: Test the connection failed" in flash
     run = SyncRun.objects.get()
