@@ -6,9 +6,7 @@ from playwright.sync_api import expect
 def test_the_api_docs_list_every_operation_with_no_error_box(page, transactional_db):
     schema = page.request.get("/api/openapi.json").json()
     operations = [
-        (method.upper(), path)
-        for path, methods in schema["paths"].items()
-        for method in methods
+        (method.upper(), path) for path, methods in schema["paths"].items() for method in methods
     ]
     assert len(operations) >= 5  # health, three panels, the Patreon webhook
 
