@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django_q.models import Schedule
 
 from integrations.models import IntegrationLog
@@ -140,26 +141,37 @@ def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | Non
     )
     if schedule is None:
         status.problems.append(
-            "No complete supporter sync in the last two days, and none is scheduled: schedule "
-            "python manage.py sync_patrons daily (README, “Patreon”)."
+            _(
+                "No complete supporter sync in the last two days, and none is scheduled: "
+                "schedule python manage.py sync_patrons daily (README, “Patreon”)."
+            )
         )
     elif schedule.next_run is not None and schedule.next_run < now - STUCK_AFTER:
-        due = timezone.localtime(schedule.next_run)
         status.problems.append(
-            f"The task worker is not running: the scheduled supporter sync was due on "
-            f"{due:%d %b %Y at %H:%M} and has not started. Start it (python manage.py qcluster)."
+            _(
+                "The task worker is not running: the scheduled supporter sync was due on "
+                "%(due)s and has not started. Start it (python manage.py qcluster)."
+            )
+            % {"due": _when(schedule.next_run)}
         )
     elif last_complete is None:
-        when = timezone.localtime(schedule.next_run) if schedule.next_run else None
         status.notes.append(
-            "The scheduled supporter sync has not completed yet"
-            + (f"; it runs next on {when:%d %b %Y at %H:%M}." if when else ".")
+            _("The scheduled supporter sync has not completed yet; it runs next on %(when)s.")
+            % {"when": _when(schedule.next_run)}
+            if schedule.next_run
+            else _("The scheduled supporter sync has not completed yet.")
         )
     else:
         status.problems.append(
-            "No complete supporter sync in the last two days although one is scheduled daily: "
-            "see why in the sync runs (and Django Q's failed tasks)."
+            _(
+                "No complete supporter sync in the last two days although one is scheduled "
+                "daily: see why in the sync runs (and Django Q's failed tasks)."
+            )
         )
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
 
 
 def _token_health(status: IntegrationStatus) -> None:
@@ -196,8 +208,11 @@ def _token_health(status: IntegrationStatus) -> None:
     if not renews:
         missing = [name for name in RENEWAL_SETTINGS if not getattr(settings, name)]
         status.problems.append(
-            f"The creator token cannot renew itself: set {', '.join(missing)}, or it stops "
-            "working when it expires."
+            _(
+                "The creator token cannot renew itself: set %(settings)s, or it stops working "
+                "when it expires."
+            )
+            % {"settings": ", ".join(missing)}
         )
     if status.token_ok is False:
         status.problems.append("The creator token has expired: set a new one.")

@@ -160,3 +160,17 @@ def test_a_token_that_cannot_renew_itself_names_only_the_missing_settings(workin
 def test_an_expired_token_asks_for_a_new_one(working):
     CreatorToken.objects.update(expires_at=timezone.now() - timedelta(hours=1))
     assert advice() == {"token expired"}
+
+
+def test_the_awaited_sync_and_the_stopped_worker_say_when_it_was_due(patreon):
+    token_row()
+    due = timezone.now() - timedelta(minutes=11)
+    schedule_due(due)
+    [problem] = integration_status().problems
+    local = timezone.localtime(due)
+    assert f"was due on {local:%-d %b %Y, %H:%M} and has not started" in problem
+    schedule_due(due + timedelta(minutes=20))
+    [note] = integration_status().notes
+    assert note.endswith(
+        f"it runs next on {timezone.localtime(due + timedelta(minutes=20)):%-d %b %Y, %H:%M}."
+    )
