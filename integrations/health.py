@@ -12,7 +12,13 @@ from django.utils.module_loading import import_string
 
 from integrations.action_outcomes import action_outcomes
 from integrations.models import ActionOutcome, IntegrationLog
-from integrations.status import IntegrationStatus, ProviderAction, StatusProvider, status_providers
+from integrations.status import (
+    IntegrationStatus,
+    ProviderAction,
+    StatusProvider,
+    Verdict,
+    status_providers,
+)
 
 logger = logging.getLogger("integrations")
 
@@ -36,8 +42,13 @@ class IntegrationReport:
         return [(action, self.last_answers.get(action.key)) for action in self.actions]
 
     @property
+    def verdict(self) -> Verdict | None:
+        """The status's verdict; None when the status itself could not be read."""
+        return None if not self.available else self.status.verdict
+
+    @property
     def needs_attention(self) -> bool:
-        return self.broken or (self.status.configured and not self.status.healthy)
+        return self.broken or (self.verdict is not None and self.verdict.needs_attention)
 
 
 def integration_reports() -> list[IntegrationReport]:
@@ -101,27 +112,28 @@ def _offered(action: ProviderAction, status: IntegrationStatus) -> bool:
 
 
 def _fill_from_call_log(status: IntegrationStatus) -> None:
-    """Where an integration does not say, the log of its external calls does."""
+    """The log of its external calls completes what an integration reports: its last success
+    and last failure are the later of the two (a button's call counts as much as a sync)."""
     calls = IntegrationLog.objects.filter(service=status.service)
-    if status.last_success_at is None:
-        status.last_success_at = (
-            calls.filter(outcome=IntegrationLog.Outcome.OK)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
-    if status.last_error_at is None and not status.last_error:
-        failure = (
-            calls.filter(
-                outcome__in=[IntegrationLog.Outcome.FAILED, IntegrationLog.Outcome.UNKNOWN]
-            )
-            .order_by("-created_at")
-            .only("created_at", "operation", "error")
-            .first()
-        )
-        if failure is not None:
-            status.last_error_at = failure.created_at
-            status.last_error = f"{failure.operation}: {failure.error}"
+    success = (
+        calls.filter(outcome=IntegrationLog.Outcome.OK)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if success is not None and (status.last_success_at is None or success > status.last_success_at):
+        status.last_success_at = success
+    failure = (
+        calls.filter(outcome__in=[IntegrationLog.Outcome.FAILED, IntegrationLog.Outcome.UNKNOWN])
+        .order_by("-created_at")
+        .only("created_at", "operation", "error")
+        .first()
+    )
+    if failure is not None and (
+        status.last_error_at is None or failure.created_at > status.last_error_at
+    ):
+        status.last_error_at = failure.created_at
+        status.last_error = f"{failure.operation}: {failure.error}"
 
 
 def _calls_url(service: str, **filters: str) -> str:

@@ -112,16 +112,41 @@ def _never_connected(error: requests.RequestException) -> bool:
 _ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
-def _network_problem(error: requests.RequestException, url: str) -> str:
+def network_problem(error: BaseException, url: str) -> str:
     """What went wrong on the network, in the words staff can act on: the host and the reason
-    ("Connection refused", "Name or service not known"), not urllib3's nested exception reprs
-    (which also quote the query string)."""
+    ("Connection refused", "Name or service not known"), not the nested exception reprs of
+    urllib3, httplib2 or google-auth (which also quote the query string).
+
+    Every client's network failures are worded here, whichever library raised them.
+    """
     host = urlsplit(url).hostname or url
-    if isinstance(error, requests.Timeout):
+    if any(isinstance(e, (requests.Timeout, TimeoutError)) for e in _causes(error)):
         return f"could not reach {host} (no answer in time)"
-    found = _ERRNO_TEXT.search(str(error))
-    reason = found.group(1).strip().rstrip(".") if found else type(error).__name__
-    return f"could not reach {host} ({reason})"
+    return f"could not reach {host} ({_network_reason(error)})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: its cause or context, and urllib3's nested `reason`."""
+    found: list[BaseException] = []
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop(0)
+        if not isinstance(current, BaseException) or current in found or len(found) > 10:
+            continue
+        found.append(current)
+        pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
+        pending.extend(current.args[:1])
+    return found
+
+
+def _network_reason(error: BaseException) -> str:
+    for cause in _causes(error):
+        if isinstance(cause, OSError) and isinstance(cause.strerror, str) and cause.strerror:
+            return cause.strerror.strip().rstrip(".")
+    found = _ERRNO_TEXT.search(" ".join(str(cause) for cause in _causes(error)))
+    if found:
+        return found.group(1).strip().rstrip(".")
+    return "no connection could be made"
 
 
 def user_agent() -> str:
@@ -210,7 +235,7 @@ def send(
                 timeout=timeout or settings.INTEGRATION_HTTP_TIMEOUT,
             )
         except requests.RequestException as exc:
-            detail = redact_text(_network_problem(exc, url), secrets)
+            detail = redact_text(network_problem(exc, url), secrets)
             if idempotent or _never_connected(exc):
                 error: IntegrationError = TransientError(f"Network error: {detail}")
             else:

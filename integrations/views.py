@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from integrations.action_outcomes import action_outcome_record
@@ -26,10 +27,13 @@ VIEW_PERMISSION = "integrations.view_integrationlog"
 def integrations_page(request: HttpRequest, *, admin_site) -> HttpResponse:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
+    reports = [_for_this_user(report, request) for report in integration_reports()]
     context = {
         **admin_site.each_context(request),
-        "title": "Integrations",
-        "reports": [_for_this_user(report, request) for report in integration_reports()],
+        "title": _("Integrations"),
+        "reports": reports,
+        # The intro speaks of buttons only when there are some.
+        "any_buttons": any(report.actions for report in reports),
     }
     return TemplateResponse(request, "admin/integrations/health.html", context)
 

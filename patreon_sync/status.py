@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django_q.models import Schedule
 
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
@@ -18,8 +20,14 @@ from patreon_sync.tokens import can_refresh, token_status
 SERVICE = "patreon"
 # A delivery still "received" after this long means the task worker is not running.
 STUCK_AFTER = timedelta(minutes=10)
-# Without a complete sync for this long, staff are told to schedule or run one.
+# Without a complete sync for this long, staff are told why (schedule, worker, failing runs).
 SYNC_STALE_AFTER = timedelta(days=2)
+SYNC_TASK = "patreon_sync.tasks.sync_patrons"  # what the schedule `migrate` creates runs
+RENEWAL_SETTINGS = (
+    "PATREON_CREATOR_REFRESH_TOKEN",
+    "PATREON_CLIENT_ID",
+    "PATREON_CLIENT_SECRET",
+)  # what can_refresh() needs
 
 
 def _admin_url(name: str, query: str = "") -> str:
@@ -108,11 +116,7 @@ def integration_status() -> IntegrationStatus:
                 f"The last sync_patrons run stopped: {last_run.error} "
                 "Fix the cause and run python manage.py sync_patrons."
             )
-        if last_complete is None or last_complete.started_at < now - SYNC_STALE_AFTER:
-            problems.append(
-                "No complete supporter sync in the last two days: schedule "
-                "python manage.py sync_patrons daily (README, “Patreon”)."
-            )
+        _sync_advice(status, now=now, last_complete=last_complete)
 
     _token_health(status)
     links = [
@@ -126,6 +130,48 @@ def integration_status() -> IntegrationStatus:
     ]
     status.links = [(label, url) for label, url in links if url]
     return status
+
+
+def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | None) -> None:
+    """What to do about a supporter sync that has not completed lately, from its schedule."""
+    if last_complete is not None and last_complete.started_at >= now - SYNC_STALE_AFTER:
+        return
+    schedule = (
+        Schedule.objects.filter(func=SYNC_TASK).exclude(repeats=0).order_by("next_run").first()
+    )
+    if schedule is None:
+        status.problems.append(
+            _(
+                "No complete supporter sync in the last two days, and none is scheduled: "
+                "schedule python manage.py sync_patrons daily (README, “Patreon”)."
+            )
+        )
+    elif schedule.next_run is not None and schedule.next_run < now - STUCK_AFTER:
+        status.problems.append(
+            _(
+                "The task worker is not running: the scheduled supporter sync was due on "
+                "%(due)s and has not started. Start it (python manage.py qcluster)."
+            )
+            % {"due": _when(schedule.next_run)}
+        )
+    elif last_complete is None:
+        status.notes.append(
+            _("The scheduled supporter sync has not completed yet; it runs next on %(when)s.")
+            % {"when": _when(schedule.next_run)}
+            if schedule.next_run
+            else _("The scheduled supporter sync has not completed yet.")
+        )
+    else:
+        status.problems.append(
+            _(
+                "No complete supporter sync in the last two days although one is scheduled "
+                "daily: see why in the sync runs (and Django Q's failed tasks)."
+            )
+        )
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
 
 
 def _token_health(status: IntegrationStatus) -> None:
@@ -160,9 +206,13 @@ def _token_health(status: IntegrationStatus) -> None:
     elif row is not None and row.refreshed_at:
         parts.append(f"last renewed {timezone.localtime(row.refreshed_at):%d %b %Y %H:%M}")
     if not renews:
+        missing = [name for name in RENEWAL_SETTINGS if not getattr(settings, name)]
         status.problems.append(
-            "The creator token cannot renew itself: set PATREON_CREATOR_REFRESH_TOKEN, "
-            "PATREON_CLIENT_ID and PATREON_CLIENT_SECRET, or it stops working when it expires."
+            _(
+                "The creator token cannot renew itself: set %(settings)s, or it stops working "
+                "when it expires."
+            )
+            % {"settings": ", ".join(missing)}
         )
     if status.token_ok is False:
         status.problems.append("The creator token has expired: set a new one.")

@@ -68,11 +68,13 @@ _FORMAT = _parameter(
     "start|end|date|time|title|location|type|slurl.",
     {"type": "string", "enum": ["json", "text"], "default": "json"},
 )
+# Integer keys, as django-ninja's own: its 200 is then completed, not doubled by a "200" that
+# json.dumps would write beside it (a duplicated key Swagger UI refuses to parse).
 _RESPONSES = {
-    "200": {"description": "The panel (JSON, or text/plain with format=text)."},
-    "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
-    "400": {"description": 'A bad parameter: `{"error": "..."}`.'},
-    "503": {"description": 'The events cannot be read right now: `{"error": "..."}`.'},
+    200: {"description": "The panel (JSON, or text/plain with format=text)."},
+    304: {"description": "Unchanged since the ETag sent in If-None-Match."},
+    400: {"description": 'A bad parameter: `{"error": "..."}`.'},
+    503: {"description": 'The events cannot be read right now: `{"error": "..."}`.'},
 }
 
 

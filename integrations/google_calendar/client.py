@@ -27,6 +27,7 @@ from integrations.http import (
     NotConfigured,
     PermanentError,
     TransientError,
+    network_problem,
     parse_retry_after,
     retry_policy,
 )
@@ -77,26 +78,35 @@ def build_http() -> httplib2.Http:
     return httplib2.Http(timeout=settings.INTEGRATION_HTTP_TIMEOUT)
 
 
-_credentials_cache: dict[tuple[str, float], service_account.Credentials] = {}
+@dataclass(frozen=True)
+class _Account:
+    credentials: service_account.Credentials
+    token_uri: str  # where the credentials fetch their access token
 
 
-def _credentials(path: str) -> service_account.Credentials:
+_credentials_cache: dict[tuple[str, float], _Account] = {}
+
+
+def _account(path: str) -> _Account:
     """Credentials from the file, reused while the file is unchanged (the token lives on it)."""
     try:
-        mtime = Path(path).stat().st_mtime
-        key = (path, mtime)
+        key = (path, Path(path).stat().st_mtime)
         if key not in _credentials_cache:
             _credentials_cache.clear()
-            _credentials_cache[key] = service_account.Credentials.from_service_account_file(
-                path, scopes=list(SCOPES)
+            info = json.loads(Path(path).read_text())
+            credentials = service_account.Credentials.from_service_account_info(
+                info, scopes=list(SCOPES)
             )
+            _credentials_cache[key] = _Account(credentials, str(info.get("token_uri", "")))
         return _credentials_cache[key]
-    except (OSError, ValueError, KeyError) as exc:
-        raise PermanentError(
-            f"The Google service-account file {path} cannot be used ({type(exc).__name__}: "
-            f"{exc}). Download a JSON key for the service account and set "
-            "GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
-        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or "it cannot be read"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        reason = "it is not a service-account JSON key"
+    raise PermanentError(
+        f"The Google service-account file {path} cannot be used ({reason}). Download a JSON "
+        "key for the service account and set GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
+    )
 
 
 def forget_credentials() -> None:
@@ -110,6 +120,8 @@ class CalendarClient:
 
     service: Any
     account_email: str
+    credentials: service_account.Credentials | None = None
+    token_uri: str = ""
 
     @classmethod
     def from_settings(cls) -> "CalendarClient":
@@ -119,7 +131,8 @@ class CalendarClient:
                 "Google Calendar is not configured: set " + ", ".join(missing) + "."
             )
         path = settings.GOOGLE_CALENDAR_CREDENTIALS_PATH
-        credentials = _credentials(path)
+        account = _account(path)
+        credentials = account.credentials
         http = google_auth_httplib2.AuthorizedHttp(credentials, http=build_http())
         options = {}
         if settings.GOOGLE_CALENDAR_API_ENDPOINT:
@@ -133,7 +146,12 @@ class CalendarClient:
             cache_discovery=False,
             client_options=options or None,
         )
-        return cls(service=service, account_email=credentials.service_account_email)
+        return cls(
+            service=service,
+            account_email=credentials.service_account_email,
+            credentials=credentials,
+            token_uri=account.token_uri,
+        )
 
     # --- the calls ---------------------------------------------------------------------------
 
@@ -208,7 +226,8 @@ class CalendarClient:
                 error = self._credentials_refused(exc)
             except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError) as exc:
                 # Timeouts and refused connections included; every call is safe to repeat.
-                error = TransientError(f"Network error talking to Google: {exc!r}"[:500])
+                problem = network_problem(exc, self._unreached_url(request))
+                error = TransientError(f"Network error: {problem}")
             last_attempt = attempt_number >= attempts
             if error is None or isinstance(error, (EventExists, EventGone)):
                 outcome = IntegrationLog.Outcome.OK  # an expected answer, handled by the caller
@@ -235,6 +254,12 @@ class CalendarClient:
             with attempt:
                 return once(attempt.retry_state.attempt_number)
         raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
+
+    def _unreached_url(self, request) -> str:
+        """The token service while we hold no valid token (fetching one failed), else the API."""
+        if self.credentials is not None and not self.credentials.valid and self.token_uri:
+            return self.token_uri
+        return request.uri
 
     def _translate_http_error(
         self, operation: str, exc: HttpError, *, calendar_id: str
@@ -298,10 +323,14 @@ class CalendarClient:
 
     def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
         who = self.account_email or "the service account"
+        # google-auth's first argument is Google's own words ("invalid_grant: Invalid JWT
+        # Signature."); the whole exception would read as a Python tuple.
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "no reason given"
+        said = said.strip().rstrip(".")[:300]
         if getattr(exc, "retryable", False):
-            return TransientError(f"Google's token service is unavailable: {exc}")
+            return TransientError(f"Google's token service is unavailable ({said}).")
         return CalendarRefused(
-            f"Google refused the service-account credentials of {who} ({exc}). The key may "
+            f"Google refused the service-account credentials of {who} ({said}). The key may "
             "have been deleted or the account disabled: create a new JSON key in the Google "
             "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
         )

@@ -80,8 +80,11 @@ def _credentials_file_summary(path: str) -> tuple[str, str]:
         info = json.loads(Path(path).read_text())
     except FileNotFoundError:
         return "", f"The credentials file {path} does not exist (GOOGLE_CALENDAR_CREDENTIALS_PATH)."
-    except (OSError, ValueError) as exc:
-        return "", f"The credentials file {path} cannot be read as JSON ({type(exc).__name__})."
+    except OSError as exc:
+        reason = exc.strerror or "it cannot be read"
+        return "", f"The credentials file {path} cannot be read ({reason})."
+    except ValueError:
+        return "", f"The credentials file {path} is not JSON: download the key again."
     if not isinstance(info, dict) or info.get("type") != "service_account":
         return "", (
             f"{path} is not a service-account key. In the Google Cloud console create a key "

@@ -4,6 +4,7 @@ is wrong, how many integrations need attention (staff should see a broken token 
 from django import template
 
 from integrations.health import integration_reports
+from integrations.status import Verdict
 from integrations.views import VIEW_PERMISSION
 
 register = template.Library()
@@ -15,9 +16,12 @@ def integrations_health_summary(context):
     if request is None or not request.user.has_perm(VIEW_PERMISSION):
         return {"show": False}
     reports = integration_reports()
+    # The same verdicts as the integrations page (IntegrationStatus.verdict).
     return {
         "show": True,
         "attention": [report for report in reports if report.needs_attention],
+        "not_verified": [report for report in reports if report.verdict == Verdict.NOT_VERIFIED],
+        "working": [report for report in reports if report.verdict == Verdict.WORKING],
         "configured": [report for report in reports if report.status.configured],
         "total": len(reports),
     }

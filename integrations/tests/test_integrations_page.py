@@ -4,11 +4,12 @@ The real providers (google_calendar, facebook, patreon_sync) are swapped for fak
 dotted path into this module, exactly as the registry names the real ones.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations import status as status_module
 from integrations.call_log import record_call
@@ -120,13 +121,22 @@ def fake_providers(monkeypatch):
     monkeypatch.setattr(status_module, "STATUS_PROVIDERS", PROVIDERS)
     reported.clear()
     calls.clear()
+    # Each one configured and reached successfully, an hour ago.
+    reached = timezone.now() - timedelta(hours=1)
     reported.update(
         {
             "google_calendar": IntegrationStatus(
-                name="Google Calendar", service="google_calendar", configured=True
+                name="Google Calendar",
+                service="google_calendar",
+                configured=True,
+                last_success_at=reached,
             ),
-            "facebook": IntegrationStatus(name="Facebook", service="facebook", configured=True),
-            "patreon": IntegrationStatus(name="Patreon", service="patreon", configured=True),
+            "facebook": IntegrationStatus(
+                name="Facebook", service="facebook", configured=True, last_success_at=reached
+            ),
+            "patreon": IntegrationStatus(
+                name="Patreon", service="patreon", configured=True, last_success_at=reached
+            ),
         }
     )
 
@@ -436,3 +446,63 @@ def test_a_superuser_sees_every_link(staff_client):
     url = reverse("admin:google_calendar_calendarentry_changelist")
     reported["google_calendar"].links = [("Calendar entries", url)]
     assert f'href="{url}"' in section(staff_client.get(reverse(PAGE)), "google_calendar")
+
+
+def test_a_configured_service_whose_every_call_failed_is_failing_not_working(staff_client):
+    reported["google_calendar"].last_success_at = None
+    record_call(
+        service="google_calendar",
+        operation="calendars.get",
+        outcome=IntegrationLog.Outcome.FAILED,
+        error="Network error: could not reach oauth2.googleapis.com (Name or service not known)",
+    )
+    response = staff_client.get(reverse(PAGE))
+    assert state(response, "google_calendar") == "failing"
+    assert ">failing<" in section(response, "google_calendar").replace("\n", "").replace(" ", "")
+
+
+def test_a_failure_after_the_last_success_is_failing(staff_client):
+    reported["facebook"].last_success_at = timezone.now() - timedelta(days=1)
+    record_call(service="facebook", operation="debug_token", outcome=IntegrationLog.Outcome.FAILED)
+    assert state(staff_client.get(reverse(PAGE)), "facebook") == "failing"
+
+
+def test_a_success_in_the_call_log_after_the_reported_failure_is_working(staff_client):
+    reported["facebook"].last_success_at = None
+    reported["facebook"].last_error_at = timezone.now() - timedelta(days=1)
+    reported["facebook"].last_error = "could not reach graph.facebook.com (Connection refused)"
+    record_call(service="facebook", operation="debug_token", outcome=IntegrationLog.Outcome.OK)
+    assert state(staff_client.get(reverse(PAGE)), "facebook") == "ok"
+
+
+def test_a_configured_service_never_reached_is_not_verified_yet(staff_client):
+    reported["patreon"].last_success_at = None
+    response = staff_client.get(reverse(PAGE))
+    assert state(response, "patreon") == "not-verified"
+    assert "not verified yet" in section(response, "patreon")
+
+
+def test_the_admin_index_counts_failing_services_as_needing_attention(staff_client):
+    for service in ("google_calendar", "facebook"):
+        reported[service].last_success_at = None
+        record_call(service=service, operation="call", outcome=IntegrationLog.Outcome.FAILED)
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "2 need attention: Google Calendar, Facebook" in html
+    assert "all working" not in html
+
+
+def test_the_admin_index_names_services_not_verified_yet(staff_client):
+    reported["patreon"].last_success_at = None
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "1 not verified yet: Patreon" in html
+    assert "need attention" not in html and "all working" not in html
+
+
+def test_the_intro_speaks_of_buttons_only_when_there_are_some(staff_client):
+    html = staff_client.get(reverse(PAGE)).content.decode()
+    assert "the buttons do, one at a time" in html
+    for service in reported:
+        reported[service].configured = False  # nothing to test or retry
+    html = staff_client.get(reverse(PAGE)).content.decode()
+    assert "button" not in html.split('id="content-main"', 1)[1].split("<p>", 1)[1].split("</p>")[0]
+    assert "Nothing on this page calls the services." in html

@@ -91,7 +91,7 @@ def test_an_outage_is_retried_a_bounded_number_of_times_then_recorded(
     assert result.failed
     entry = CalendarEntry.objects.get()
     assert entry.state == "failed"
-    assert entry.last_error.startswith("Network error talking to Google")
+    assert entry.last_error == "Network error: could not reach 127.0.0.1 (Connection refused)"
     outcomes = list(
         IntegrationLog.objects.order_by("pk").values_list("operation", "outcome", "status_code")
     )
