@@ -53,6 +53,7 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "tdc.settings",
             "DATABASE_URL": database_url,
             "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on this machine, no TLS proxy
             "SECRET_KEY": "bench-only-not-a-secret",
             "REDIS_URL": "",
             "LOG_LEVEL": "WARNING",

@@ -48,6 +48,7 @@ def main() -> int:
         "DEBUG": "false",  # DEBUG keeps every query in memory: not what production runs
         "SECRET_KEY": "bench-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on this machine, no TLS proxy
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         "REDIS_URL": "",
         "LOG_LEVEL": "WARNING",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
@@ -66,6 +67,25 @@ class EventArtistFormSet(BaseInlineFormSet):
         return 0 if last is None else last + 1
 
 
+class ValidChoicesAutocompleteSelect(AutocompleteSelect):
+    """Looks up only submitted values that name a choice.
+
+    Django's widget puts whatever was posted into an `__in` query when it redraws a form, so
+    "abc" (or a number too large for the column) would fail the page; the field itself already
+    reports such a value as "Select a valid choice".
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._names_a_choice(v)], attr)
+
+    def _names_a_choice(self, raw) -> bool:
+        try:
+            self.choices.field.to_python(raw)
+        except ValidationError:
+            return False
+        return True
+
+
 class EventArtistInline(admin.TabularInline):
     model = EventArtist
     formset = EventArtistFormSet
@@ -73,6 +93,14 @@ class EventArtistInline(admin.TabularInline):
     autocomplete_fields = ["artist"]
     fields = ["order", "artist"]
     ordering = ["order", "pk"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "artist":
+            widget = ValidChoicesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("widget", widget)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EventAdmin(admin.ModelAdmin):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from events.admin import ValidChoicesAutocompleteSelect
 from patreon_sync.models import (
     CreatorToken,
     ExclusiveContent,
@@ -80,6 +81,11 @@ class SupporterAdmin(admin.ModelAdmin):
         if db_field.name == "user" and not request.user.is_superuser:
             users = get_user_model().objects.filter(is_staff=False, is_superuser=False)
             kwargs["queryset"] = users
+        if db_field.name == "user":  # a malformed posted id is a form error, not a failed page
+            widget = ValidChoicesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("widget", widget)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -14,3 +14,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 Q_CLUSTER = {**Q_CLUSTER, "orm": "default"}  # noqa: F405
 Q_CLUSTER.pop("redis", None)
+# The test client and the live server speak plain HTTP; tests of the redirect turn it on.
+SECURE_SSL_REDIRECT = False
