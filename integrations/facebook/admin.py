@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.models import Event
 from events.selectors import events_upcoming
-from integrations.facebook import compose, publish, queue, token_check
+from integrations.facebook import actions, compose, publish, queue
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
 from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
@@ -471,7 +471,7 @@ class TokenCheckAdmin(admin.ModelAdmin):
         if not can_announce(request):
             raise PermissionDenied
         if request.method == "POST":
-            check = token_check.page_token_check(user=request.user)
+            check = actions.page_token_check(user=request.user)
             level = messages.SUCCESS if check.ok else messages.ERROR
             self.message_user(request, check.summary, level)
             return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))

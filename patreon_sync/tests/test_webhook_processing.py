@@ -148,13 +148,13 @@ def stored(body: bytes, *, event: str = "members:pledge:create", minutes_ago: in
 
 
 def test_reprocessing_failed_deliveries_goes_past_a_deeply_nested_one(webhook_only):
-    from patreon_sync import services
+    from patreon_sync import actions
 
     deep = stored(DEEP_ARRAYS, minutes_ago=10)  # left "received" by the worker's crash
     good = stored(fixture_bytes("webhook_members_pledge_create.json"), minutes_ago=5)
     WebhookDelivery.objects.filter(pk=good.pk).update(status="failed", error="earlier")
 
-    assert services.deliveries_retry_failed() == "Reprocessed 2 deliveries; 1 still failed."
+    assert actions.deliveries_retry_failed() == "Reprocessed 2 deliveries; 1 still failed."
     deep.refresh_from_db()
     good.refresh_from_db()
     assert deep.status == WebhookDelivery.Status.FAILED

@@ -1,4 +1,5 @@
-"""The on-demand Page token check: ask Facebook, store the verdict in plain words.
+"""The integrations page's button for Facebook: the on-demand Page token check (ask Facebook,
+store the verdict in plain words).
 
 Reusable from any admin page; the stored result is what `status.py` reads (no call there).
 """

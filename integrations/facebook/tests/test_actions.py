@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 
+from integrations.facebook.actions import page_token_check
 from integrations.facebook.models import TokenCheck
-from integrations.facebook.token_check import page_token_check
 
 from .conftest import APP_ID, APP_SECRET, GRAPH, PAGE_ID, PAGE_TOKEN, graph_error
 

@@ -1,18 +1,16 @@
-"""System checks (`manage.py check`) for the integration settings.
+"""System checks (`manage.py check`) of the Google Calendar settings.
 
-Errors: a setting that can only fail (a missing or wrong credentials file, a malformed Graph
-version). Warnings: an incomplete configuration that leaves part of an integration off.
+Errors: a credentials file that can only fail. Warnings: half a configuration, which leaves
+calendar sync off.
 """
 
 import json
-import re
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 # The keys google-auth needs to build service-account credentials from the file.
 SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
-GRAPH_VERSION = re.compile(r"v\d+\.\d+")
 
 
 @register("integrations")
@@ -78,57 +76,5 @@ def check_google_calendar_ids(app_configs, **kwargs):
             hint=f"Set {missing} to the other calendar's id (Google Calendar > Settings > "
             "the calendar > Integrate calendar > Calendar ID).",
             id="tdc.W001",
-        )
-    ]
-
-
-@register("integrations")
-def check_patreon_webhook_secret(app_configs, **kwargs):
-    configured = any(
-        (
-            settings.PATREON_CREATOR_ACCESS_TOKEN,
-            settings.PATREON_CREATOR_REFRESH_TOKEN,
-            settings.PATREON_CLIENT_ID,
-        )
-    )
-    if not configured or settings.PATREON_WEBHOOK_SECRET:
-        return []
-    return [
-        Warning(
-            "Patreon is configured but PATREON_WEBHOOK_SECRET is not: every webhook delivery "
-            "will be refused, so supporters change only when sync_patrons runs.",
-            hint="Copy the secret of the webhook from the Patreon developer portal "
-            "(My clients > the client > Webhooks) into PATREON_WEBHOOK_SECRET.",
-            id="tdc.W002",
-        )
-    ]
-
-
-@register("integrations")
-def check_facebook_graph_version(app_configs, **kwargs):
-    version = settings.FACEBOOK_GRAPH_VERSION
-    if GRAPH_VERSION.fullmatch(version):
-        return []
-    return [
-        Error(
-            f"FACEBOOK_GRAPH_VERSION is {version!r}, not a Graph API version like v24.0.",
-            hint="Use the form vN.N (a 'v', the major version, a dot, the minor), "
-            "e.g. FACEBOOK_GRAPH_VERSION=v24.0.",
-            id="tdc.E003",
-        )
-    ]
-
-
-@register("integrations")
-def check_call_log_retention(app_configs, **kwargs):
-    days = settings.INTEGRATION_LOG_RETENTION_DAYS
-    if days >= 1:
-        return []
-    return [
-        Error(
-            f"INTEGRATION_LOG_RETENTION_DAYS is {days}: the daily pruning of the external-call "
-            "log refuses to run with less than 1 day, so the log would grow without end.",
-            hint="Set it to the number of days of external calls to keep, e.g. 30.",
-            id="tdc.E004",
         )
     ]

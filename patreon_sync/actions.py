@@ -1,4 +1,4 @@
-"""Staff actions on Patreon, for the admin (and the integrations page's buttons).
+"""Staff actions on Patreon: the integrations page's buttons (and the admin's).
 
 Each takes no arguments, returns a plain-words outcome and raises an
 `integrations.http.IntegrationError` when the work could not be done.
