@@ -90,6 +90,11 @@ class FacebookEventAdminMixin:
     def has_announce_on_facebook_permission(self, request) -> bool:
         return can_announce(request)
 
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        # A new event has no posts: no empty table on its form.
+        return inlines if obj is not None else [i for i in inlines if i is not FacebookPostInline]
+
     def get_queryset(self, request):
         latest = FacebookPost.objects.filter(event=OuterRef("pk"), target=Target.PAGE).order_by(
             "-created_at", "-pk"
