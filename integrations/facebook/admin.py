@@ -12,9 +12,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.selectors import events_upcoming
@@ -192,17 +194,8 @@ def _perform(modeladmin, request, queryset, *, target: str):
 
 @admin.register(FacebookPost)
 class FacebookPostAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "event_title",
-        "target",
-        "status",
-        "with_photo",
-        "created_by",
-        "posted_at",
-        "post_link",
-        "error_summary",
-    ]
+    # Few columns, so the outcome (an error, above all) has room on a 1366 px laptop screen.
+    list_display = ["created_at", "event_title", "target_and_status", "created_by", "outcome"]
     list_filter = ["status", "target", "with_photo", "created_at"]
     search_fields = ["event_title", "message", "remote_id", "fbtrace_id"]
     list_select_related = ["created_by"]
@@ -261,6 +254,24 @@ class FacebookPostAdmin(admin.ModelAdmin):
     @admin.display(description="On Facebook")
     def post_link(self, post: FacebookPost) -> str:
         return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+
+    @admin.display(description=_("Target, status"), ordering="status")
+    def target_and_status(self, post: FacebookPost) -> str:
+        target = post.get_target_display()
+        if post.with_photo:
+            target = gettext("%(target)s, with photo") % {"target": target}
+        return format_html('{}<br><span class="quiet">{}</span>', target, post.get_status_display())
+
+    @admin.display(description=_("Outcome"), ordering="posted_at")
+    def outcome(self, post: FacebookPost) -> str:
+        if post.error_summary:
+            return post.error_summary
+        if post.posted_at is None:
+            return "—"
+        posted = formats.date_format(timezone.localtime(post.posted_at), "D j M Y, H:i")
+        if post.permalink:
+            return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
+        return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted
 
     @admin.display(description="Event")
     def event_link(self, post: FacebookPost) -> str:

@@ -4,7 +4,7 @@ Nothing is sent: the texts come from the real templates through the confirmation
 preview, and the outcomes are written as the publishing task would have written them.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 
@@ -55,6 +55,6 @@ def add_demo_rows(*, events: list[Event], today: date) -> None:
             message=preview.message,
             link=preview.link,
             status=status,
-            posted_at=now - timedelta(hours=2) if done else None,
+            posted_at=now if done else None,
             **outcome,
         )

@@ -64,7 +64,8 @@ def test_the_state_column_reads_prefetched_entries_only(
     events = list(model_admin.get_queryset(request))
     with django_assert_num_queries(0):
         cells = [model_admin.google_calendar_state(e) for e in events]
-    assert cells == ['<span title="">Staff synced</span> · <span title="">Public synced</span>'] * 5
+    one_a_line = '<span title="">Staff synced</span><br><span title="">Public synced</span>'
+    assert cells == [one_a_line] * 5
 
 
 def test_without_settings_the_admin_says_not_configured(

@@ -1,0 +1,74 @@
+"""The staff's daily screens on a 1366 x 768 laptop: every column of the events list (the
+Google Calendar and Facebook ones included) and of the post log fits, with the demo data in.
+"""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from events.demo import load_demo_data
+from integrations.facebook.models import PostTemplate
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    # Configured, so the Google Calendar column shows each calendar's state, not "not configured".
+    settings.GOOGLE_CALENDAR_CREDENTIALS_PATH = "/nonexistent/service-account.json"
+    settings.GOOGLE_CALENDAR_INTERNAL_ID = "staff-cal@group.calendar.google.com"
+    settings.GOOGLE_CALENDAR_PUBLIC_ID = "public-cal@group.calendar.google.com"
+    if not PostTemplate.objects.exists():  # a transactional test's flush removed migrate's seed
+        seeding = import_module("integrations.facebook.migrations.0002_seed_post_templates")
+        seeding.seed(apps, None)
+    load_demo_data()
+
+
+def overflow(page) -> dict:
+    """How far the results table reaches past its container and the window (0: it fits)."""
+    return page.evaluate(
+        """() => {
+            const table = document.querySelector('#result_list');
+            const box = table.closest('.results') || table.parentElement;
+            return {
+                table: Math.max(0, table.scrollWidth - box.clientWidth),
+                page: Math.max(0, document.documentElement.scrollWidth - window.innerWidth),
+            };
+        }"""
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/events/event/", "/admin/events/event/?when=all", "/admin/facebook/facebookpost/"],
+)
+def test_the_list_fits_a_1366_px_screen(signed_in, demo, path):
+    page = signed_in
+    page.set_viewport_size(LAPTOP)
+    page.goto(path)
+    expect(page.locator("#result_list tbody tr").first).to_be_visible()
+    assert overflow(page) == {"table": 0, "page": 0}
+
+
+def test_the_events_list_shows_the_calendar_and_facebook_columns(signed_in, demo):
+    page = signed_in
+    page.set_viewport_size(LAPTOP)
+    page.goto("/admin/events/event/")
+    headers = [h.casefold() for h in page.locator("#result_list thead th").all_inner_texts()]
+    assert any("google calendar" in h for h in headers)
+    assert any("facebook page" in h for h in headers)
+    expect(page.locator("#result_list td.field-google_calendar_state").first).to_contain_text(
+        "synced"
+    )
+
+
+def test_the_post_logs_error_is_readable_without_scrolling(signed_in, demo):
+    page = signed_in
+    page.set_viewport_size(LAPTOP)
+    page.goto("/admin/facebook/facebookpost/?status__exact=failed")
+    error = page.locator("#result_list td.field-outcome").first
+    expect(error).to_contain_text("Community Standards")
+    box = error.bounding_box()
+    assert box["x"] + box["width"] <= LAPTOP["width"]
