@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -45,12 +45,14 @@ def _link(url: str, label: str = "") -> str:
 
 
 def _copy_box(text: str, box_id: str) -> str:
+    # Shown as text (it cannot be edited here), with a button that copies it.
     return format_html(
-        '<textarea id="{}" readonly rows="10" cols="80" class="vLargeTextField">{}</textarea>'
-        '<p><button type="button" class="button" data-copy-from="{}">Copy text</button></p>',
+        '<div id="{}" class="facebook-post-text">{}</div>'
+        '<p><button type="button" class="button" data-copy-from="{}">{}</button></p>',
         box_id,
         text,
         box_id,
+        gettext("Copy text"),
     )
 
 
@@ -169,21 +171,25 @@ def _perform(modeladmin, request, queryset, *, target: str):
     if not outcome.created:
         return None
     if target == Target.PAGE:
-        modeladmin.message_user(
-            request,
-            f"{len(outcome.created)} post(s) queued for the Facebook Page. Their outcome "
-            "shows here as they go out.",
-            messages.SUCCESS,
+        count = len(outcome.created)
+        queued = ngettext(
+            "%(count)d post queued for the Facebook Page. Its outcome shows here as it goes out.",
+            "%(count)d posts queued for the Facebook Page. Their outcome shows here as they go "
+            "out.",
+            count,
         )
+        modeladmin.message_user(request, queued % {"count": count}, messages.SUCCESS)
         if not request.user.has_perm("facebook.view_facebookpost"):
             return None  # back to the events list; its Facebook Page column shows the outcome
         ids = ",".join(str(post.pk) for post in outcome.created)
         return HttpResponseRedirect(
             f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}"
         )
-    modeladmin.message_user(
-        request, f"{len(outcome.created)} Group post(s) prepared.", messages.SUCCESS
-    )
+    count = len(outcome.created)
+    prepared = ngettext(
+        "%(count)d Group post prepared.", "%(count)d Group posts prepared.", count
+    ) % {"count": count}
+    modeladmin.message_user(request, prepared, messages.SUCCESS)
     # Redirect to a page that can be reloaded and returned to while pasting them one by one.
     ids = ",".join(str(post.pk) for post in outcome.created)
     return HttpResponseRedirect(f"{reverse('admin:facebook_facebookpost_group_posts')}?ids={ids}")
@@ -338,13 +344,16 @@ class FacebookPostAdmin(admin.ModelAdmin):
 
     def _report(self, request, done: int, selected: int, what: str, kind: str) -> None:
         if done:
-            self.message_user(request, f"{done} post(s) {what}.", messages.SUCCESS)
+            text = ngettext("%(count)d post %(what)s.", "%(count)d posts %(what)s.", done)
+            self.message_user(request, text % {"count": done, "what": what}, messages.SUCCESS)
         if done < selected:
-            self.message_user(
-                request,
-                f"{selected - done} post(s) left unchanged: only {kind} posts can be.",
-                messages.WARNING,
+            left = selected - done
+            text = ngettext(
+                "%(count)d post left unchanged: only %(kind)s posts can be.",
+                "%(count)d posts left unchanged: only %(kind)s posts can be.",
+                left,
             )
+            self.message_user(request, text % {"count": left, "kind": kind}, messages.WARNING)
 
     def get_urls(self):
         by_hand = self.admin_site.admin_view(self.posted_by_hand_view)

@@ -2,6 +2,7 @@
 Google Calendar and Facebook ones included) and of the post log fits, with the demo data in.
 """
 
+import re
 from importlib import import_module
 
 import pytest
@@ -72,3 +73,36 @@ def test_the_post_logs_error_is_readable_without_scrolling(signed_in, demo):
     expect(error).to_contain_text("Community Standards")
     box = error.bounding_box()
     assert box["x"] + box["width"] <= LAPTOP["width"]
+
+
+def test_admin_pages_load_without_a_single_404(signed_in, demo):
+    page = signed_in
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    for path in ("/admin/", "/admin/events/event/", "/admin/events/event/add/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert missing == []
+    icon = page.locator('link[rel="icon"]')
+    assert page.request.get(icon.get_attribute("href")).ok
+
+
+def test_take_me_back_is_a_button_beside_the_confirm_button(signed_in, demo, settings):
+    settings.FACEBOOK_PAGE_ID = "1122334455"
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = "EAAPageToken-not-real-123"
+    page = signed_in
+    page.set_viewport_size(LAPTOP)
+    page.goto("/admin/events/event/")
+    page.locator('#result_list input[name="_selected_action"]').nth(3).check()
+    page.locator('select[name="action"]').select_option(label="Announce on Facebook Page")
+    page.get_by_role("button", name="Go").click()
+    confirm = page.get_by_role("button", name="Yes, post to the Facebook Page")
+    back = page.get_by_role("link", name="No, take me back")
+    expect(back).to_be_visible()
+    yes, no = confirm.bounding_box(), back.bounding_box()
+    assert abs(yes["y"] - no["y"]) < 4 and abs(yes["height"] - no["height"]) < 4
+    assert yes["x"] + yes["width"] < no["x"] < yes["x"] + yes["width"] + 40
+    background = back.evaluate("a => getComputedStyle(a).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    back.click()
+    expect(page).to_have_url(re.compile(r"/admin/events/event/$"))
