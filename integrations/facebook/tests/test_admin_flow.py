@@ -533,11 +533,3 @@ def test_the_post_text_is_shown_as_text_not_in_a_text_box(staff_client, make_eve
     assert "<textarea" not in detail
     assert f'<div id="facebook-post-{post.pk}" class="facebook-post-text">' in detail
     assert f'data-copy-from="facebook-post-{post.pk}"' in detail
-
-
-def test_take_me_back_is_a_button_beside_the_confirm_button(staff_client, make_event, facebook):
-    [event] = upcoming_events(make_event, 1)
-    page = page_text(run_action(staff_client, PAGE_ACTION, [event]))
-    row = page.partition('<div class="submit-row">')[2].partition("</div>")[0]
-    assert row.index('value="Yes, post to the Facebook Page"') < row.index("No, take me back")
-    assert '<a href="#" class="button cancel-link">No, take me back</a>' in row
