@@ -100,7 +100,7 @@ def test_sync_now_pushes_the_selected_events(google, staff_client, make_event):
     )
 
     assert google.calls == [("POST", f"/calendars/{INTERNAL}/events")]
-    assert "1 event(s) synced to Google Calendar." in response.content.decode()
+    assert "1 event synced to Google Calendar." in response.content.decode()
     assert CalendarEntry.objects.get().state == "synced"
 
 
