@@ -18,9 +18,9 @@ from patreon_sync.webhooks import fingerprint
 
 FREE, FRIEND, BACKSTAGE = "demo-tier-free", "demo-tier-friend", "demo-tier-backstage"
 TIERS = [
-    TierData(FREE, "Free member", 0, True, has_attributes=True),
-    TierData(FRIEND, "Friend of the Cave", 300, True, has_attributes=True),
-    TierData(BACKSTAGE, "Backstage", 800, True, has_attributes=True),
+    TierData(FREE, f"Free member {DEMO_MARK}", 0, True, has_attributes=True),
+    TierData(FRIEND, f"Friend of the Cave {DEMO_MARK}", 300, True, has_attributes=True),
+    TierData(BACKSTAGE, f"Backstage {DEMO_MARK}", 800, True, has_attributes=True),
 ]
 
 

@@ -71,6 +71,6 @@ def test_demo_admin_refuses_to_touch_accounts_on_a_live_site(db, settings, djang
 def test_load_demo_data_reports_what_it_did(db):
     out = StringIO()
     call_command("load_demo_data", stdout=out)
-    assert f"Loaded {Event.objects.count()} demo events." in out.getvalue()
+    assert f"Loaded {Event.objects.count()} demo events, and demo supporters" in out.getvalue()
     call_command("load_demo_data", stdout=out)
     assert "demo data left alone" in out.getvalue()
