@@ -99,9 +99,12 @@ def test_take_me_back_is_a_button_beside_the_confirm_button(signed_in, demo, set
     confirm = page.get_by_role("button", name="Yes, post to the Facebook Page")
     back = page.get_by_role("link", name="No, take me back")
     expect(back).to_be_visible()
+    # Measured once the page has its styles and fonts, not while it is still coming in.
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     yes, no = confirm.bounding_box(), back.bounding_box()
-    assert abs(yes["y"] - no["y"]) < 4 and abs(yes["height"] - no["height"]) < 4
-    assert yes["x"] + yes["width"] < no["x"] < yes["x"] + yes["width"] + 40
+    assert abs(yes["y"] - no["y"]) < 4 and abs(yes["height"] - no["height"]) < 4, (yes, no)
+    assert yes["x"] + yes["width"] < no["x"] < yes["x"] + yes["width"] + 40, (yes, no)
     background = back.evaluate("a => getComputedStyle(a).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     back.click()
