@@ -6,9 +6,12 @@ class PatreonSyncConfig(AppConfig):
     verbose_name = "Patreon"
 
     def ready(self) -> None:
+        from events.demo import register_demo_rows
         from integrations import registry
         from patreon_sync import actions, checks, status  # noqa: F401
+        from patreon_sync.demo import add_demo_rows
 
+        register_demo_rows(add_demo_rows)
         registry.register(
             registry.StatusProvider(
                 name="Patreon",

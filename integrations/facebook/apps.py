@@ -7,10 +7,13 @@ class FacebookConfig(AppConfig):
     verbose_name = "Facebook"
 
     def ready(self) -> None:
+        from events.demo import register_demo_rows
         from integrations import registry
         from integrations.facebook import actions, checks, signals, status  # noqa: F401
+        from integrations.facebook.demo import add_demo_rows
 
         signals.connect()
+        register_demo_rows(add_demo_rows)
         registry.register(
             registry.StatusProvider(
                 name="Facebook",

@@ -7,10 +7,13 @@ class GoogleCalendarConfig(AppConfig):
     verbose_name = "Google Calendar"
 
     def ready(self) -> None:
+        from events.demo import register_demo_rows
         from integrations import registry
         from integrations.google_calendar import actions, checks, signals, status  # noqa: F401
+        from integrations.google_calendar.demo import add_demo_rows
 
         signals.connect()
+        register_demo_rows(add_demo_rows)
         registry.register(
             registry.StatusProvider(
                 name=status.NAME,
