@@ -51,11 +51,27 @@ MEMBER_QUERY = {
 WEBHOOK_FIELDS = "uri,triggers,paused,last_attempted_at,num_consecutive_times_failed"
 
 
-class CredentialsRejected(PermanentError):
+class PatreonError(IntegrationError):
+    """An error Patreon answered, with its `code_name` (e.g. "invalid_grant") when it gave one."""
+
+    def __init__(self, message: str, *, code_name: str = "", **fields):
+        super().__init__(message, **fields)
+        self.code_name = code_name
+
+
+class PatreonTransientError(PatreonError, TransientError):
+    """Rate limited, or Patreon's own trouble: worth retrying."""
+
+
+class PatreonPermanentError(PatreonError, PermanentError):
+    """An answer retrying cannot change."""
+
+
+class CredentialsRejected(PatreonPermanentError):
     """Patreon answered 401: the access token is expired, revoked or lacks a scope."""
 
 
-class NotFound(PermanentError):
+class NotFound(PatreonPermanentError):
     """Patreon answered 404: the resource does not exist (a deleted membership, a wrong id)."""
 
 
@@ -103,18 +119,17 @@ def classify(response: requests.Response) -> IntegrationError | None:
     detail = str(error.get("detail") or "")
     summary = ": ".join(part for part in (name, detail) if part) or response.text[:300]
     message = f"Patreon HTTP {status}: {summary}"
-    fields = {"status": status, "code": error.get("code"), "subcode": name or None}
-    fields["trace_id"] = str(error.get("id") or "")
+    fields = {"status": status, "code_name": str(error.get("code_name") or "")}
     if status == 429 or status == 408 or status >= 500:
         retry_after = error.get("retry_after_seconds")
         if not isinstance(retry_after, int | float) or isinstance(retry_after, bool):
             retry_after = http.parse_retry_after(response.headers.get("Retry-After"))
-        return TransientError(message, retry_after=retry_after, **fields)
+        return PatreonTransientError(message, retry_after=retry_after, **fields)
     if status == 401:
         return CredentialsRejected(message, **fields)
     if status == 404:
         return NotFound(message, **fields)
-    return PermanentError(message, **fields)
+    return PatreonPermanentError(message, **fields)
 
 
 def api_url(path: str) -> str:

@@ -173,7 +173,7 @@ def callback(request):
         tokens = client.exchange_authorization_code(code=code, redirect_uri=oauth.redirect_uri())
         identity = parse_identity(client.user_identity(access_token=tokens.access_token))
     except PermanentError as exc:
-        if exc.subcode == "invalid_grant":
+        if isinstance(exc, client.PatreonError) and exc.code_name == "invalid_grant":
             return _problem(
                 request,
                 "This sign-in link was already used",

@@ -82,7 +82,7 @@ def page_token_check(*, user=None, now: datetime | None = None) -> TokenCheck:
             checked_by=user, ok=False, method="not configured", summary=exc.message
         )
     except IntegrationError as exc:
-        code = exc.code if isinstance(exc.code, int) else None
+        code = exc.code if isinstance(exc, client.GraphError) else None
         if _asked_debug_token() and code in (*client.TOKEN_CODES, 100):
             # /debug_token is authorised by the app token: its refusal is about the app's
             # credentials; a bad Page token is reported inside a successful answer instead.

@@ -35,7 +35,33 @@ POLICY_BLOCK_CODE = 368
 LINK_SCRAPE_CODE = 1609005
 
 
-class DuplicatePost(PermanentError):
+class GraphError(IntegrationError):
+    """A Graph API error object: its `code`, `error_subcode` and `fbtrace_id` (for Meta support)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        subcode: int | None = None,
+        trace_id: str = "",
+        **fields,
+    ):
+        super().__init__(message, **fields)
+        self.code = code
+        self.subcode = subcode
+        self.trace_id = trace_id
+
+
+class GraphTransientError(GraphError, TransientError):
+    """A Graph error worth retrying (rate limits, Graph's own trouble)."""
+
+
+class GraphPermanentError(GraphError, PermanentError):
+    """A Graph error that retrying cannot fix (token, permission, policy)."""
+
+
+class DuplicatePost(GraphPermanentError):
     """Graph refused the post as a duplicate of one already on the Page (code 506)."""
 
 
@@ -131,7 +157,6 @@ def classify(response: requests.Response) -> IntegrationError | None:
         "code": code,
         "subcode": subcode,
         "trace_id": trace_id,
-        "payload": error,
     }
     message = f"Graph API error {code}" + (f"/{subcode}" if subcode else "") + f": {text}"
     # The explanation Meta writes for people (e.g. why posting is blocked), when there is one.
@@ -142,14 +167,14 @@ def classify(response: requests.Response) -> IntegrationError | None:
     if code == DUPLICATE_POST_CODE:
         return DuplicatePost(message, **fields)
     if code in RATE_LIMIT_CODES:
-        return TransientError(message, retry_after=_retry_after_from_usage(response), **fields)
+        return GraphTransientError(message, retry_after=_retry_after_from_usage(response), **fields)
     if code in SERVER_TROUBLE_CODES:
-        return TransientError(message, **fields)
+        return GraphTransientError(message, **fields)
     if code in TOKEN_CODES or code in PERMISSION_CODES or code == POLICY_BLOCK_CODE:
-        return PermanentError(message, **fields)
+        return GraphPermanentError(message, **fields)
     if error.get("is_transient") is True or response.status_code >= 500:
-        return TransientError(message, **fields)
-    return PermanentError(message, **fields)
+        return GraphTransientError(message, **fields)
+    return GraphPermanentError(message, **fields)
 
 
 def appsecret_proof(access_token: str, app_secret: str) -> str:
@@ -317,7 +342,7 @@ def inspect_page_token() -> TokenInfo:
             _call("token.page", "GET", page_id, access_token=token, params={"fields": "id,name"})
         )
     except PermanentError as exc:
-        if exc.code in TOKEN_CODES:
+        if isinstance(exc, GraphError) and exc.code in TOKEN_CODES:
             return TokenInfo(method="page lookup", is_valid=False, error=exc.message)
         raise
     return TokenInfo(method="page lookup", is_valid=True, profile_id=str(body.get("id") or ""))

@@ -1,13 +1,13 @@
 """The only code that talks to Google Calendar (API v3, service-account credentials).
 
-googleapiclient does not go through `integrations.http.send` (it speaks httplib2), so the same
-policy is applied here: typed errors, a bounded retry with backoff that honours Retry-After and
-a log row per attempt. Every call we make is safe to repeat: inserts carry our own event id
-(a repeat answers 409), updates are PUTs and deletes answer 404/410 once done.
+googleapiclient speaks httplib2, not `requests`, so this client does not use
+`integrations.http.send`; it runs each request through the same retry loop
+(`integrations.http.run_with_retries`), supplying only "run the request" and "translate its
+error". Every call we make is safe to repeat: inserts carry our own event id (a repeat answers
+409), updates are PUTs and deletes answer 404/410 once done.
 """
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +21,16 @@ from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 
-from integrations.call_log import record_call
 from integrations.http import (
+    Answer,
     IntegrationError,
     NotConfigured,
     PermanentError,
     TransientError,
     network_problem,
     parse_retry_after,
-    retry_policy,
+    run_with_retries,
 )
-from integrations.models import IntegrationLog
 
 SERVICE = "google_calendar"
 # Least privilege: write events, read calendar metadata (for the connection test).
@@ -209,51 +208,36 @@ class CalendarClient:
     # --- policy: one attempt, its log row, the retry ---------------------------------------------
 
     def _execute(self, operation: str, request, *, calendar_id: str) -> dict:
-        attempts = max(1, settings.INTEGRATION_HTTP_ATTEMPTS)
+        """Run `request` through the transport's retry loop, with Google's errors translated."""
 
-        def once(attempt_number: int) -> dict:
-            started = time.monotonic()
-            status = None
-            error: IntegrationError | None = None
-            result: dict = {}
-            try:
-                result = request.execute(num_retries=0) or {}
-                status = 204 if request.method == "DELETE" else 200
-            except HttpError as exc:
-                status = exc.resp.status
-                error = self._translate_http_error(operation, exc, calendar_id=calendar_id)
-            except google.auth.exceptions.RefreshError as exc:
-                error = self._credentials_refused(exc)
-            except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError) as exc:
+        def attempt() -> Answer:
+            result = request.execute(num_retries=0) or {}
+            return Answer(result, status_code=204 if request.method == "DELETE" else 200)
+
+        def translate(outcome: Answer | Exception) -> IntegrationError | None:
+            if isinstance(outcome, Answer):
+                return None
+            if isinstance(outcome, HttpError):
+                return self._translate_http_error(operation, outcome, calendar_id=calendar_id)
+            if isinstance(outcome, google.auth.exceptions.RefreshError):
+                return self._credentials_refused(outcome)
+            if isinstance(
+                outcome, (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError)
+            ):
                 # Timeouts and refused connections included; every call is safe to repeat.
-                problem = network_problem(exc, self._unreached_url(request))
-                error = TransientError(f"Network error: {problem}")
-            last_attempt = attempt_number >= attempts
-            if error is None or isinstance(error, (EventExists, EventGone)):
-                outcome = IntegrationLog.Outcome.OK  # an expected answer, handled by the caller
-            elif error.transient and not last_attempt:
-                outcome = IntegrationLog.Outcome.RETRIED
-            else:
-                outcome = IntegrationLog.Outcome.FAILED
-            record_call(
-                service=SERVICE,
-                operation=operation,
-                method=request.method,
-                target=request.uri,
-                status_code=status,
-                duration_ms=int((time.monotonic() - started) * 1000),
-                outcome=outcome,
-                error=error.message if error and outcome != IntegrationLog.Outcome.OK else "",
-            )
-            if error is not None:
-                raise error
-            return result
+                problem = network_problem(outcome, self._unreached_url(request))
+                return TransientError(f"Network error: {problem}")
+            return None
 
-        retrying = retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds))
-        for attempt in retrying:
-            with attempt:
-                return once(attempt.retry_state.attempt_number)
-        raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
+        return run_with_retries(
+            service=SERVICE,
+            operation=operation,
+            method=request.method,
+            target=request.uri,
+            attempt=attempt,
+            classify=translate,
+            expected=(EventExists, EventGone),  # answers the caller handles
+        )
 
     def _unreached_url(self, request) -> str:
         """The token service while we hold no valid token (fetching one failed), else the API."""
@@ -269,29 +253,26 @@ class CalendarClient:
         retry_after = parse_retry_after(exc.resp.get("retry-after"))
         detail = f"HTTP {status} from Google Calendar ({operation}): {message}"
         if status == 409 and operation == "events.insert":
-            return EventExists(detail, status=status, code=",".join(reasons))
+            return EventExists(detail, status=status)
         if status in (404, 410) and operation == "events.delete":
-            return EventGone(detail, status=status, code=",".join(reasons))
+            return EventGone(detail, status=status)
         if status == 404 and operation == "events.update":
-            return EventGone(detail, status=status, code=",".join(reasons))
+            return EventGone(detail, status=status)
         if status in (408, 429) or status >= 500 or RATE_LIMIT_REASONS & set(reasons):
             return TransientError(detail, status=status, retry_after=retry_after)
         who = self.account_email or "the service account"
-        code = ",".join(reasons)
         if status == 404:
             return CalendarRefused(
                 f"Calendar “{calendar_id}” was not found, or it is not shared with {who}. "
                 f"In Google Calendar open the calendar's settings, “Share with specific people”, "
                 f"and add {who} with “Make changes to events”. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403 and "dailyLimitExceeded" in reasons:
             return CalendarRefused(
                 "The Google Cloud project has used up its daily Calendar API quota; syncing "
                 f"works again once it resets (the hourly reconcile catches up). ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403 and operation == "events.update" and "requiredAccessLevel" not in reasons:
             # What Google answers for an event someone deleted by hand in Google Calendar (it
@@ -302,14 +283,12 @@ class CalendarClient:
                 "(Settings → Trash) and sync again, or cancel the event here. If no one did, "
                 f"check that {who} has “Make changes to events” on the calendar. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403:
             return CalendarRefused(
                 f"{who} may not change events on calendar “{calendar_id}”. In the calendar's "
                 f"sharing settings give it “Make changes to events”. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 401:
             return CalendarRefused(
@@ -317,9 +296,8 @@ class CalendarClient:
                 "key for it in the Google Cloud console and point "
                 f"GOOGLE_CALENDAR_CREDENTIALS_PATH at it. ({detail})",
                 status=status,
-                code=code,
             )
-        return PermanentError(detail, status=status, code=code)
+        return PermanentError(detail, status=status)
 
     def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
         who = self.account_email or "the service account"
@@ -350,8 +328,3 @@ def _error_details(exc: HttpError) -> tuple[list[str], str]:
     ]
     return [r for r in reasons if r], str(error.get("message", ""))[:300]
 
-
-def sleep(seconds: float) -> None:
-    """The pause between attempts (a module attribute so a test can observe the waits)."""
-    if seconds > 0:
-        time.sleep(seconds)
