@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy
 
 from patreon_sync.models import (
     CreatorToken,
@@ -147,12 +148,13 @@ class TierAdmin(admin.ModelAdmin):
 class TriggerFilter(admin.SimpleListFilter):
     """The triggers we handle, plus the rest: known from the code, not read from every row."""
 
-    title = "trigger"
+    title = gettext_lazy("trigger")
     parameter_name = "event"
     OTHER = "other"
 
     def lookups(self, request, model_admin):
-        return [*((trigger, trigger) for trigger in sorted(MEMBER_TRIGGERS)), (self.OTHER, "other")]
+        others = (self.OTHER, gettext_lazy("other triggers"))
+        return [*((trigger, trigger) for trigger in sorted(MEMBER_TRIGGERS)), others]
 
     def queryset(self, request, queryset):
         if self.value() == self.OTHER:
