@@ -2,15 +2,18 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from tdc.api import api
 
 admin.site.site_header = "The Dreamer's Cave"
-admin.site.site_title = "TDC admin"
-admin.site.index_title = "Events and integrations"
+admin.site.site_title = _("TDC admin")
+admin.site.index_title = _("Events and integrations")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),  # the language switch
     path("api/", api.urls),
     path("events/", include("events.urls")),
     path("", include("patreon_sync.urls")),  # /supporters/, /accounts/ (Sign in with Patreon)

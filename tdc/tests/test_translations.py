@@ -1,0 +1,146 @@
+"""Every message of ours has its Italian, and the catalogue cannot fall behind the code.
+
+The catalogue is regenerated from the code (`makemessages -l it`, in a copy) and compared with
+the committed one, for the files in `CHECKED_FOR_ITALIAN` (tdc/tests/catalogue.py).
+"""
+
+import gettext
+
+import polib
+import pytest
+
+from tdc.tests.catalogue import (
+    CATALOGUE,
+    CHECKED_FOR_ITALIAN,
+    MAKEMESSAGES,
+    committed,
+    django_key,
+    key,
+    problems,
+    regenerated,
+    show,
+    translated_by_django,
+)
+
+FIX = (
+    f"To fix: {MAKEMESSAGES}, then translate each message in locale/it/LC_MESSAGES/django.po "
+    "(and remove its `#, fuzzy` line once checked); bash scripts/setup.sh compiles it."
+)
+
+
+@pytest.fixture(scope="module")
+def from_the_code(tmp_path_factory):
+    return regenerated(tmp_path_factory.mktemp("catalogue"))
+
+
+def test_every_message_of_the_checked_files_is_in_the_catalogue_in_italian(from_the_code):
+    found = problems(from_the_code, committed())
+
+    assert not found, "\n".join(
+        [f"{kind}: {', '.join(messages)}" for kind, messages in found.items()] + [FIX]
+    )
+
+
+def test_a_new_message_in_a_checked_file_fails_the_check_until_it_is_translated(tmp_path):
+    added = {
+        "tdc/new_screen.py": "from django.utils.translation import gettext as _\n"
+        '_("Three events need a poster")\n'
+    }
+    scope = [*CHECKED_FOR_ITALIAN, "tdc/new_screen.py"]
+    from_the_code = regenerated(tmp_path, added=added)
+
+    found = problems(from_the_code, committed(), scope)
+    assert found == {"missing from the catalogue": ["'Three events need a poster'"]}
+
+    # What the fix command does (it ran in the copy), then a translator's work.
+    ours = polib.pofile(str(tmp_path / "locale" / "it" / "LC_MESSAGES" / "django.po"))
+    assert problems(from_the_code, ours, scope) == {
+        "not translated": ["'Three events need a poster'"]
+    }
+    ours.find("Three events need a poster").msgstr = "Tre eventi aspettano una locandina"
+    assert problems(from_the_code, ours, scope) == {}
+
+
+def _catalogue(*entries: polib.POEntry) -> polib.POFile:
+    catalogue = polib.POFile()
+    catalogue.extend(entries)
+    return catalogue
+
+
+def _entry(msgid: str, msgstr: str = "", *, where: str = "tdc/admin.py", **fields) -> polib.POEntry:
+    return polib.POEntry(msgid=msgid, msgstr=msgstr, occurrences=[(where, "")], **fields)
+
+
+def test_the_check_names_fuzzy_untranslated_and_vanished_messages():
+    from_the_code = _catalogue(_entry("Upcoming"), _entry("Past"), _entry("Shown elsewhere"))
+    ours = _catalogue(
+        _entry("Upcoming", "In arrivo", flags=["fuzzy"]),
+        _entry("Past"),
+        _entry("Shown elsewhere", "Mostrato altrove"),
+        _entry("Removed from the code", "Tolto dal codice"),
+    )
+
+    assert problems(from_the_code, ours) == {
+        "fuzzy": ["'Upcoming'"],
+        "not translated": ["'Past'"],
+        "no longer in the code": ["'Removed from the code'"],
+    }
+
+
+def test_the_check_covers_only_the_files_listed_so_far():
+    from_the_code = _catalogue(_entry("Not yet", where="events/admin.py"))
+    ours = _catalogue(_entry("Not yet", where="events/admin.py"))
+
+    assert problems(from_the_code, ours) == {}
+    assert problems(from_the_code, ours, scope=[""]) == {"not translated": ["'Not yet'"]}
+
+
+def test_a_message_django_already_translates_needs_no_translation_of_ours():
+    from_the_code = _catalogue(_entry("Home", where="templates/includes/x.html"))
+    ours = _catalogue(_entry("Home", where="templates/includes/x.html"))
+
+    assert problems(from_the_code, ours) == {}
+
+
+def test_the_scope_names_our_own_files_only():
+    assert CHECKED_FOR_ITALIAN
+    assert all(not prefix.startswith(("/", ".")) for prefix in CHECKED_FOR_ITALIAN)
+
+
+def test_our_italian_keeps_djangos_own_words():
+    # Our catalogue wins over Django's, so a message that is also Django's would change its
+    # wording on every admin page (e.g. "Change", which Django's admin says as "Modifica").
+    django = translated_by_django()
+    differ = [
+        f"{show(key(entry))}: ours {entry.msgstr!r}, Django's {django[django_key(key(entry))]!r}"
+        for entry in committed()
+        if entry.translated()
+        and django_key(key(entry)) in django
+        and django[django_key(key(entry))] != entry.msgstr
+    ]
+    assert not differ, "Use a context (pgettext) or other words: " + "; ".join(differ)
+
+
+def test_the_compiled_catalogue_matches_its_source():
+    compiled_path = CATALOGUE.with_suffix(".mo")
+    assert compiled_path.is_file(), (
+        f"{compiled_path} is missing: bash scripts/setup.sh compiles it (or: msgfmt --check-format "
+        f"-o {compiled_path} {CATALOGUE})."
+    )
+    with compiled_path.open("rb") as file:
+        compiled = gettext.GNUTranslations(file)._catalog
+    expected = {}
+    for entry in committed():
+        if not entry.translated():
+            continue
+        if entry.msgid_plural:
+            for index, text in entry.msgstr_plural.items():
+                expected[(django_key(key(entry)), int(index))] = text
+        else:
+            expected[django_key(key(entry))] = entry.msgstr
+    compiled.pop("", None)  # the header
+
+    assert compiled == expected, (
+        f"{compiled_path} was compiled from another version of {CATALOGUE.name}: "
+        "run bash scripts/setup.sh (it compiles the catalogues)."
+    )
