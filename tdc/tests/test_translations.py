@@ -8,6 +8,7 @@ import gettext
 
 import polib
 import pytest
+from django.conf import settings
 
 from tdc.tests.catalogue import (
     CATALOGUE,
@@ -100,9 +101,10 @@ def test_a_message_django_already_translates_needs_no_translation_of_ours():
     assert problems(from_the_code, ours) == {}
 
 
-def test_the_scope_names_our_own_files_only():
-    assert CHECKED_FOR_ITALIAN
-    assert all(not prefix.startswith(("/", ".")) for prefix in CHECKED_FOR_ITALIAN)
+def test_every_file_the_check_covers_exists():
+    # A file renamed or moved would otherwise silently leave the check.
+    missing = [name for name in CHECKED_FOR_ITALIAN if not (settings.BASE_DIR / name).exists()]
+    assert not missing, f"CHECKED_FOR_ITALIAN names files that do not exist: {missing}"
 
 
 def test_our_italian_keeps_djangos_own_words():
