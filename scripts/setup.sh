@@ -71,5 +71,6 @@ fi
 # The compiled catalogues (.mo) are not kept in git: built from locale/*.po on every run, which
 # takes a moment and can never leave a stale one behind.
 for po in locale/*/LC_MESSAGES/*.po; do
+  [ -f "$po" ] || continue
   msgfmt --check-format -o "${po%.po}.mo" "$po"
 done
