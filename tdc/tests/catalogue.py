@@ -143,16 +143,25 @@ def django_key(message: Key) -> str:
     return f"{context}\x04{msgid}" if context else msgid
 
 
-def english_on_italian_pages(scope: list[str] = CHECKED_FOR_ITALIAN) -> dict[str, re.Pattern]:
+def english_in(text: str, scope: list[str] = CHECKED_FOR_ITALIAN, catalogue=None) -> list[str]:
+    """Our English source strings (from the files in scope) found in a text meant to be Italian."""
+    patterns = english_on_italian_pages(scope, catalogue)
+    found = [english for english, pattern in patterns.items() if pattern.search(_words(text))]
+    return sorted(found)
+
+
+def english_on_italian_pages(
+    scope: list[str] = CHECKED_FOR_ITALIAN, catalogue: polib.POFile | None = None
+) -> dict[str, re.Pattern]:
     """Our English source strings (from the files in scope) that an Italian page must not show,
-    each with the pattern that finds it in a page's text.
+    each with the pattern that finds it in a page's text, whatever its case.
 
     A string the translation leaves as it is ("Patreon") is left out, and so is a string with no
     words of its own (just placeholders or punctuation).
     """
     django = translated_by_django()
     found = {}
-    for entry in committed():
+    for entry in committed() if catalogue is None else catalogue:
         if entry.obsolete or not in_scope(entry, scope):
             continue
         italian = [entry.msgstr, *entry.msgstr_plural.values()]

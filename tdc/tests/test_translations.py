@@ -16,6 +16,7 @@ from tdc.tests.catalogue import (
     MAKEMESSAGES,
     committed,
     django_key,
+    english_in,
     key,
     problems,
     regenerated,
@@ -144,3 +145,44 @@ def test_the_compiled_catalogue_matches_its_source():
         f"{compiled_path} was compiled from another version of {CATALOGUE.name}: "
         "run bash scripts/setup.sh (it compiles the catalogues)."
     )
+
+
+def _italian(msgid: str, msgstr: str = "", **fields) -> polib.POEntry:
+    return _entry(msgid, msgstr, where="tdc/screen.py", **fields)
+
+
+SCREEN = ["tdc/screen.py"]
+SHOWN = _catalogue(
+    _italian("Event", "Evento"),
+    _italian("Add %(name)s", "Aggiungi %(name)s"),
+    _italian("Patreon", "Patreon"),
+    _italian("%(count)s", "%(count)s"),
+    _italian(
+        "%(count)s event needs attention",
+        msgid_plural="%(count)s events need attention",
+        msgstr_plural={
+            0: "%(count)s evento richiede attenzione",
+            1: "%(count)s eventi richiedono attenzione",
+        },
+    ),
+    _italian(
+        "Read <a href='%(url)s'>the guide</a> first", "Leggi prima <a href='%(url)s'>la guida</a>"
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("Scegli event da modificare", ["Event"]),
+        ("AGGIUNGI EVENT", ["Event"]),  # the admin's captions are upper case
+        ("Add Luna Sparrow", ["Add %(name)s"]),
+        ("3 EVENTS NEED\n ATTENTION: Facebook", ["%(count)s events need attention"]),
+        ("Read the guide first", ["Read <a href='%(url)s'>the guide</a> first"]),
+        ("Scegli evento da modificare", []),  # "Event" inside an Italian word is not English
+        ("Eventi: 3. Sostieni su Patreon", []),  # the same in both languages
+        ("Aggiungi Luna Sparrow", []),
+    ],
+)
+def test_the_check_for_english_on_italian_pages_finds_our_words_only(text, english):
+    assert english_in(text, SCREEN, SHOWN) == english

@@ -4,7 +4,7 @@ checked for the messages of every file listed in CHECKED_FOR_ITALIAN, and for mo
 list grows.
 """
 
-from tdc.tests.catalogue import CHECKED_FOR_ITALIAN, english_on_italian_pages
+from tdc.tests.catalogue import CHECKED_FOR_ITALIAN, english_in
 
 # What a reader meets: the visible text, the title, and the words of buttons, pictures and
 # fields that are not text (value, alt, placeholder, title, aria-label).
@@ -31,9 +31,4 @@ def page_text(page) -> str:
 
 def english_left_on(page, scope: list[str] = CHECKED_FOR_ITALIAN) -> list[str]:
     """Our English source strings (from the files in `scope`) that the page shows untranslated."""
-    text = page_text(page)
-    return sorted(
-        english
-        for english, pattern in english_on_italian_pages(scope).items()
-        if pattern.search(text)
-    )
+    return english_in(page_text(page), scope)
