@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -133,7 +132,7 @@ Q_CLUSTER = {
     "catch_up": False,
     "ack_failures": True,
     "save_limit": 1000,
-    "label": _("Task queue"),  # the admin's heading for django-q2's tasks
+    "label": "Task queue",
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -25,6 +25,8 @@ def test_the_admin_index_is_in_italian_for_an_italian_browser(staff_client):
     page = staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "Eventi e integrazioni" in page
     assert "Events and integrations" not in page
+    assert "Coda delle attività" in page  # django-q2's section
+    assert "Task queue" not in page
 
 
 def test_the_login_page_offers_the_switch_with_each_language_named_in_itself(client):
