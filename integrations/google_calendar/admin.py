@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 from events.models import Event
 from integrations.google_calendar.client import missing_settings
 from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.queue import queue_forced_syncs
 from integrations.google_calendar.sync import belongs_on, sync_event
-from integrations.google_calendar.tasks import queue_forced_syncs
 from integrations.http import NotConfigured
 
 logger = logging.getLogger(__name__)
