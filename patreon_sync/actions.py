@@ -12,8 +12,8 @@ from django.utils.dateparse import parse_datetime
 
 from integrations.http import NotConfigured
 from patreon_sync.models import WebhookDelivery
+from patreon_sync.supporters.webhooks import reprocess
 from patreon_sync.tokens import creator_client
-from patreon_sync.webhooks import reprocess
 
 
 def _require_token() -> None:

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from events.admin import ValidChoicesAutocompleteSelect
+from patreon_sync.documents import PayloadError, load_document
 from patreon_sync.models import (
     CreatorToken,
     ExclusiveContent,
@@ -22,10 +23,13 @@ from patreon_sync.models import (
     Tier,
     WebhookDelivery,
 )
-from patreon_sync.payloads import PayloadError, load_document
-from patreon_sync.selectors import active_condition, supporter_is_active, tiers_with_counts
-from patreon_sync.sync import MEMBER_FIELDS
-from patreon_sync.webhooks import MEMBER_TRIGGERS, reprocess
+from patreon_sync.supporters.selectors import (
+    active_condition,
+    supporter_is_active,
+    tiers_with_counts,
+)
+from patreon_sync.supporters.services import MEMBER_FIELDS
+from patreon_sync.supporters.webhooks import MEMBER_TRIGGERS, reprocess
 
 
 class ActiveFilter(admin.SimpleListFilter):

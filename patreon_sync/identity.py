@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from patreon_sync.payloads import MemberData, PayloadError, index_included, parse_member
+from patreon_sync.documents import MemberData, PayloadError, index_included, parse_member
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from patreon_sync import oauth
+from patreon_sync.signin import oauth
 
 register = template.Library()
 

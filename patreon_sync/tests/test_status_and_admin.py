@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from patreon_sync import actions
+from patreon_sync.conftest import API, fixture_bytes
 from patreon_sync.models import CreatorToken, Supporter, SyncRun, Tier, WebhookDelivery
 from patreon_sync.status import integration_status
-from patreon_sync.tests.conftest import API, fixture_bytes
+from patreon_sync.supporters.webhooks import process_delivery, store_delivery
 from patreon_sync.tokens import token_row
-from patreon_sync.webhooks import process_delivery, store_delivery
 
 pytestmark = pytest.mark.django_db
 

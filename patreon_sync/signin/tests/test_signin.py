@@ -8,10 +8,10 @@ import responses
 from django.contrib.auth import SESSION_KEY, get_user_model
 
 from integrations.models import IntegrationLog
+from patreon_sync.conftest import API
 from patreon_sync.models import Supporter, Tier
-from patreon_sync.oauth import SESSION_KEY as STATE_KEY
-from patreon_sync.tests.conftest import API
-from patreon_sync.tests.signin_support import (
+from patreon_sync.signin.oauth import SESSION_KEY as STATE_KEY
+from patreon_sync.signin.tests.support import (
     CODE,
     IDENTITY_URL,
     MEMBER,
@@ -391,7 +391,7 @@ def test_a_state_is_spent_even_when_the_callback_answers_5xx(
 
 
 def test_an_expired_state_is_refused(client, patreon, monkeypatch):
-    import patreon_sync.oauth as oauth
+    import patreon_sync.signin.oauth as oauth
 
     state, _ = start_signin(client)
     real_time = oauth.time.time

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from patreon_sync.access import Viewer, pledge_url
+from patreon_sync.exclusive.access import Viewer, pledge_url
 from patreon_sync.models import ExclusiveContent
 
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import responses
 
-from patreon_sync.tests.conftest import API, CAMPAIGN, fixture_json, member_resource
+from patreon_sync.conftest import API, CAMPAIGN, fixture_json, member_resource
 
 TOKEN_URL = f"{API}/api/oauth2/token"
 IDENTITY_URL = f"{API}/api/oauth2/v2/identity"

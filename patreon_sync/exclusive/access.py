@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from patreon_sync.models import Supporter, Tier
-from patreon_sync.selectors import supporter_entitled_cents, supporter_for_user
+from patreon_sync.supporters.selectors import supporter_entitled_cents, supporter_for_user
 
 
 class Verdict(enum.Enum):

@@ -20,16 +20,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from integrations.http import IntegrationError
+from patreon_sync import queue
 from patreon_sync.client import NotFound
-from patreon_sync.models import WebhookDelivery
-from patreon_sync.payloads import (
+from patreon_sync.documents import (
     NotJSON,
     PayloadError,
     load_document,
     parse_member_document,
     webhook_member_id,
 )
-from patreon_sync.sync import supporters_lapse, supporters_upsert
+from patreon_sync.models import WebhookDelivery
+from patreon_sync.supporters.services import supporters_lapse, supporters_upsert
 from patreon_sync.tokens import creator_client
 
 logger = logging.getLogger(__name__)
@@ -80,36 +81,19 @@ def store_delivery(
     Redis the task is queued once the row is committed, so a worker can always read it.
     """
     key = fingerprint(event=event, body=body)
-    in_transaction = broker_is_database()
+    in_transaction = queue.broker_is_database()
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
                 received_at=received_at, event=event, body=body, fingerprint=key
             )
             if in_transaction:
-                queue_processing(delivery_id=delivery.pk)
+                queue.queue_processing(delivery_id=delivery.pk)
     except IntegrityError:
         return WebhookDelivery.objects.get(fingerprint=key), False
     if not in_transaction:
-        transaction.on_commit(lambda: _queue_after_commit(delivery_id=delivery.pk))
+        transaction.on_commit(lambda: queue.queue_after_commit(delivery_id=delivery.pk))
     return delivery, True
-
-
-def broker_is_database() -> bool:
-    return "orm" in settings.Q_CLUSTER
-
-
-def queue_processing(*, delivery_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("patreon_sync.tasks.process_delivery", delivery_id)
-
-
-def _queue_after_commit(*, delivery_id: int) -> None:
-    try:
-        queue_processing(delivery_id=delivery_id)
-    except Exception:  # the broker is down: the stored delivery waits for a reprocess
-        logger.exception("Could not queue Patreon delivery %s; reprocess it", delivery_id)
 
 
 def process_delivery(*, delivery_id: int) -> WebhookDelivery:

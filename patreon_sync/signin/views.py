@@ -1,17 +1,15 @@
-"""Public pages: the supporters' page, exclusive content, sign in with Patreon, the account page.
+"""Sign in with Patreon, and the account page.
 
-Views stay thin: access comes from `access`, reads from `exclusive`, the OAuth mechanics from
-`oauth`, Patreon calls from `client`, writes from `signin`.
+Views stay thin: the OAuth mechanics come from `oauth`, Patreon calls from `client`, the
+identity document from `documents`, writes from `services`.
 """
 
 import logging
 import re
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.db import IntegrityError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,12 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from integrations.http import IntegrationError, PermanentError
-from patreon_sync import client, oauth
-from patreon_sync.access import locked_response, viewer_for
-from patreon_sync.exclusive import exclusive_content_get, exclusive_content_list
+from patreon_sync import client
+from patreon_sync.documents import PayloadError
+from patreon_sync.exclusive.access import viewer_for
 from patreon_sync.identity import parse_identity
-from patreon_sync.payloads import PayloadError
-from patreon_sync.signin import NotAMember, SigninRefused, patreon_signin, patreon_unlink
+from patreon_sync.signin import oauth
+from patreon_sync.signin.services import NotAMember, SigninRefused, patreon_signin, patreon_unlink
 
 logger = logging.getLogger(__name__)
 
@@ -35,57 +33,6 @@ OAUTH_ERROR_CODE = re.compile(r"^[a-z_]{1,40}$")
 
 def _supporters_url() -> str:
     return reverse("patreon_sync:supporters")
-
-
-# --- Supporters' page and exclusive content ---------------------------------------------------
-
-
-@require_safe
-@never_cache  # what a visitor may open changes with their support: no cached copies
-def supporters(request):
-    viewer = viewer_for(request.user)
-    entries = exclusive_content_list(viewer=viewer)
-    context = {
-        "viewer": viewer,
-        "open_entries": [entry for entry in entries if entry.can_open],
-        "locked_entries": [entry for entry in entries if not entry.can_open],
-        "signin_query": urlencode({"next": request.get_full_path()}),
-    }
-    return render(request, "patreon_sync/supporters.html", context)
-
-
-@require_safe
-@never_cache
-def content(request, slug: str):
-    viewer = viewer_for(request.user)
-    item = exclusive_content_get(viewer=viewer, slug=slug)
-    if item is None:
-        raise Http404("No such content.")
-    if not viewer.may_open(item.required_tier.amount_cents):
-        return locked_response(request, viewer=viewer, tier=item.required_tier, what=item.title)
-    context = {
-        "viewer": viewer,
-        "item": item,
-        "file_name": PurePath(item.file.name).name if item.file else "",
-    }
-    return render(request, "patreon_sync/content.html", context)
-
-
-@require_safe
-@never_cache
-def content_file(request, slug: str):
-    viewer = viewer_for(request.user)
-    item = exclusive_content_get(viewer=viewer, slug=slug)
-    if item is None or not item.file:
-        raise Http404("No such file.")
-    if not viewer.may_open(item.required_tier.amount_cents):
-        return locked_response(request, viewer=viewer, tier=item.required_tier, what=item.title)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        logger.error("Exclusive content %s: file %s is missing", item.pk, item.file.name)
-        raise Http404("The file is missing; the staff have been told.") from exc
-    return FileResponse(handle, as_attachment=True, filename=PurePath(item.file.name).name)
 
 
 # --- Sign in with Patreon ------------------------------------------------------------------------

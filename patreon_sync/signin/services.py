@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from patreon_sync.identity import PatreonIdentity
 from patreon_sync.models import Supporter
-from patreon_sync.sync import supporters_upsert
+from patreon_sync.supporters.services import supporters_upsert
 
 logger = logging.getLogger(__name__)
 

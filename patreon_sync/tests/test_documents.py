@@ -2,7 +2,7 @@
 
 import pytest
 
-from patreon_sync.payloads import MAX_JSON_DEPTH, PayloadError, json_depth_exceeds, load_document
+from patreon_sync.documents import MAX_JSON_DEPTH, PayloadError, json_depth_exceeds, load_document
 
 
 def nested(depth: int) -> bytes:

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from integrations.http import IntegrationError, PermanentError
 from patreon_sync import client as patreon_client
+from patreon_sync.documents import PayloadError, index_included, parse_member, parse_tier
 from patreon_sync.models import Supporter, SyncRun
-from patreon_sync.payloads import PayloadError, index_included, parse_member, parse_tier
-from patreon_sync.sync import supporters_lapse, supporters_upsert, tiers_upsert
+from patreon_sync.supporters.services import supporters_lapse, supporters_upsert, tiers_upsert
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from patreon_sync.documents import PayloadError
 from patreon_sync.identity import parse_identity
-from patreon_sync.payloads import PayloadError
-from patreon_sync.tests.signin_support import MEMBER, PATREON_USER, identity_document
+from patreon_sync.signin.tests.support import MEMBER, PATREON_USER, identity_document
 
 
 def test_the_user_and_their_membership_to_our_campaign_are_read(patreon):

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from patreon_sync.conftest import fixture_bytes, post_delivery, sign
 from patreon_sync.models import WebhookDelivery
-from patreon_sync.tests.conftest import fixture_bytes, post_delivery, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def queued(monkeypatch):
     """Delivery ids handed to the task queue (the worker is not running in tests)."""
     ids = []
     monkeypatch.setattr(
-        "patreon_sync.webhooks.queue_processing", lambda *, delivery_id: ids.append(delivery_id)
+        "patreon_sync.queue.queue_processing", lambda *, delivery_id: ids.append(delivery_id)
     )
     return ids
 
@@ -161,7 +161,7 @@ def test_the_openapi_schema_documents_the_headers_and_body(client):
 def test_with_redis_the_task_is_queued_after_the_commit(
     client, webhook_only, queued, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("patreon_sync.webhooks.broker_is_database", lambda: False)
+    monkeypatch.setattr("patreon_sync.queue.broker_is_database", lambda: False)
     body = fixture_bytes("webhook_members_pledge_create.json")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = post_delivery(client, body, event=EVENT)
@@ -177,8 +177,8 @@ def test_a_broker_failure_after_the_commit_keeps_the_delivery(
     def broker_down(*, delivery_id):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("patreon_sync.webhooks.broker_is_database", lambda: False)
-    monkeypatch.setattr("patreon_sync.webhooks.queue_processing", broker_down)
+    monkeypatch.setattr("patreon_sync.queue.broker_is_database", lambda: False)
+    monkeypatch.setattr("patreon_sync.queue.queue_processing", broker_down)
     body = fixture_bytes("webhook_members_pledge_create.json")
     with django_capture_on_commit_callbacks(execute=True):
         response = post_delivery(client, body, event=EVENT)

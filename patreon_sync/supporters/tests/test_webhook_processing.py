@@ -8,10 +8,10 @@ import pytest
 import responses
 from django.utils import timezone
 
+from patreon_sync.conftest import API, LUNA, fixture_bytes, fixture_json
 from patreon_sync.models import Supporter, Tier, WebhookDelivery
-from patreon_sync.selectors import supporter_is_active
-from patreon_sync.tests.conftest import API, LUNA, fixture_bytes, fixture_json
-from patreon_sync.webhooks import process_delivery, reprocess, store_delivery
+from patreon_sync.supporters.selectors import supporter_is_active
+from patreon_sync.supporters.webhooks import process_delivery, reprocess, store_delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_reprocessing_failed_deliveries_goes_past_a_deeply_nested_one(webhook_on
 def test_reprocess_handles_each_delivery_on_its_own_when_one_crashes(webhook_only, monkeypatch):
     from django.db import OperationalError
 
-    from patreon_sync import webhooks
+    from patreon_sync.supporters import webhooks
 
     first = stored(fixture_bytes("webhook_members_create_free.json"), minutes_ago=10)
     second = stored(fixture_bytes("webhook_members_pledge_create.json"), minutes_ago=5)
@@ -282,7 +282,7 @@ def test_the_task_queue_path_processes_a_posted_delivery(
 ):
     from django_q.conf import Conf
 
-    from patreon_sync.tests.conftest import post_delivery
+    from patreon_sync.conftest import post_delivery
 
     monkeypatch.setattr(Conf, "SYNC", True)  # run the queued task in-process
     responses.get(MEMBER_URL, json=fixture_json("api_member_get.json"))
@@ -301,7 +301,7 @@ def test_an_unexpected_crash_is_recorded_on_the_delivery(webhook_only, monkeypat
     def crash(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("patreon_sync.webhooks.supporters_upsert", crash)
+    monkeypatch.setattr("patreon_sync.supporters.webhooks.supporters_upsert", crash)
     delivery = deliver("webhook_members_pledge_create.json", event="members:pledge:create")
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.error == "Unexpected error (RuntimeError); see the server log."
@@ -310,8 +310,8 @@ def test_an_unexpected_crash_is_recorded_on_the_delivery(webhook_only, monkeypat
 def test_done_deliveries_are_pruned_after_the_retention_failed_ones_stay(webhook_only):
     from django_q.models import Schedule
 
+    from patreon_sync.supporters.webhooks import DELIVERY_RETENTION
     from patreon_sync.tasks import PRUNE_SCHEDULE_NAME, prune_webhook_deliveries
-    from patreon_sync.webhooks import DELIVERY_RETENTION
 
     old = timezone.now() - DELIVERY_RETENTION - timedelta(hours=1)
     deliver("webhook_members_pledge_create.json", event="members:pledge:create")

@@ -15,9 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from patreon_sync.client import PatreonClient
-from patreon_sync.full_sync import sync_campaign
-from patreon_sync.models import Supporter, SyncRun, Tier, WebhookDelivery
-from patreon_sync.tests.conftest import (
+from patreon_sync.conftest import (
     API,
     CAMPAIGN,
     LUNA,
@@ -26,8 +24,10 @@ from patreon_sync.tests.conftest import (
     member_resource,
     members_page,
 )
+from patreon_sync.models import Supporter, SyncRun, Tier, WebhookDelivery
+from patreon_sync.supporters.sync import sync_campaign
+from patreon_sync.supporters.webhooks import process_delivery, store_delivery
 from patreon_sync.tokens import creator_client
-from patreon_sync.webhooks import process_delivery, store_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

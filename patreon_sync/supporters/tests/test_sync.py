@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from patreon_sync.conftest import API, CAMPAIGN, fixture_json, member_resource, members_page
+from patreon_sync.documents import parse_member
 from patreon_sync.models import Supporter, SyncRun, Tier
-from patreon_sync.payloads import parse_member
-from patreon_sync.sync import supporters_upsert
-from patreon_sync.tests.conftest import API, CAMPAIGN, fixture_json, member_resource, members_page
+from patreon_sync.supporters.services import supporters_upsert
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views import View
 
-from patreon_sync.access import TierRequiredMixin, require_tier
 from patreon_sync.checks import check_exclusive_files_root
+from patreon_sync.conftest import CAMPAIGN, LUNA, fixture_bytes
+from patreon_sync.exclusive.access import TierRequiredMixin, require_tier
 from patreon_sync.models import ExclusiveContent, Supporter, Tier
-from patreon_sync.sync import supporters_lapse
-from patreon_sync.tests.conftest import CAMPAIGN, LUNA, fixture_bytes
-from patreon_sync.webhooks import process_delivery, store_delivery
+from patreon_sync.supporters.services import supporters_lapse
+from patreon_sync.supporters.webhooks import process_delivery, store_delivery
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -21,8 +21,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from patreon_sync.documents import MemberData, TierData
 from patreon_sync.models import Supporter, Tier
-from patreon_sync.payloads import MemberData, TierData
 
 logger = logging.getLogger(__name__)
 

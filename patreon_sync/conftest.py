@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "tests" / "fixtures"
 API = "https://patreon.test"
 SECRET = "whsec-test-7f3a9c"
 ACCESS = "creator-access-AAAA1111"

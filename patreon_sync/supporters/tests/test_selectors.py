@@ -6,7 +6,7 @@ from itertools import count, product
 import pytest
 
 from patreon_sync.models import Supporter, Tier
-from patreon_sync.selectors import (
+from patreon_sync.supporters.selectors import (
     supporter_entitled_cents,
     supporter_for_user,
     supporter_is_active,
