@@ -22,6 +22,7 @@ from patreon_sync.models import (
     SyncRun,
     Tier,
     WebhookDelivery,
+    cents_text,
 )
 from patreon_sync.supporters.selectors import (
     active_condition,
@@ -112,7 +113,7 @@ class SupporterAdmin(admin.ModelAdmin):
 
     @admin.display(description="entitled", ordering="currently_entitled_amount_cents")
     def entitled(self, supporter: Supporter) -> str:
-        return f"{supporter.currently_entitled_amount_cents / 100:.2f}"
+        return cents_text(supporter.currently_entitled_amount_cents)
 
     @admin.display(description="tiers")
     def tier_titles(self, supporter: Supporter) -> str:
@@ -145,7 +146,7 @@ class TierAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="amount_cents")
     def price(self, tier: Tier) -> str:
-        return f"{tier.amount_cents / 100:.2f}"
+        return cents_text(tier.amount_cents)
 
     @admin.display(description="entitled supporters", ordering="supporter_count")
     def supporter_count(self, tier: Tier) -> int:
@@ -306,7 +307,7 @@ class ExclusiveContentAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="required_tier__amount_cents")
     def price(self, content: ExclusiveContent) -> str:
-        return f"{content.required_tier.amount_cents / 100:.2f}"
+        return cents_text(content.required_tier.amount_cents)
 
     @admin.display(boolean=True, description="file")
     def has_file(self, content: ExclusiveContent) -> bool:

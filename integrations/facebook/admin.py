@@ -277,7 +277,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
             return post.error_summary
         if post.posted_at is None:
             return "—"
-        posted = formats.date_format(timezone.localtime(post.posted_at), "D j M Y, H:i")
+        posted = formats.date_format(timezone.localtime(post.posted_at), "DATETIME_FORMAT")
         if post.permalink:
             return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
         return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted

@@ -182,12 +182,16 @@ def appsecret_proof(access_token: str, app_secret: str) -> str:
     return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
 
 
+REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+
+
+def missing_settings() -> list[str]:
+    """The settings posting to the Page needs that are not set."""
+    return [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+
+
 def _page_credentials() -> tuple[str, str]:
-    missing = [
-        name
-        for name in ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
-        if not getattr(settings, name)
-    ]
+    missing = missing_settings()
     if missing:
         raise NotConfigured(f"Facebook is not configured: set {', '.join(missing)}.")
     return settings.FACEBOOK_PAGE_ID, settings.FACEBOOK_PAGE_ACCESS_TOKEN

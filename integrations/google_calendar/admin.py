@@ -55,7 +55,7 @@ def _when(instant) -> str:
     if instant is None:
         return "never"
     local = timezone.localtime(instant)
-    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class CalendarEventAdminMixin:

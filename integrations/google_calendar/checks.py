@@ -4,13 +4,10 @@ Errors: a credentials file that can only fail. Warnings: half a configuration, w
 calendar sync off.
 """
 
-import json
-
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-# The keys google-auth needs to build service-account credentials from the file.
-SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
+from integrations.google_calendar.client import read_key_file
 
 
 @register("integrations")
@@ -23,14 +20,12 @@ def check_google_calendar_credentials(app_configs, **kwargs):
         "In Google Cloud console: IAM & Admin > Service accounts > (the account) > Keys > "
         "Add key > JSON; put that file on the server and point the setting at it."
     )
-    try:
-        with open(path, encoding="utf-8") as file:
-            content = json.load(file)
-    except FileNotFoundError:
+    file = read_key_file(path)
+    if file.problem == "missing":
         return [Error(f"{setting}: no file at {path}.", hint=hint, id="tdc.E001")]
-    except IsADirectoryError:
+    if file.problem == "folder":
         return [Error(f"{setting}: {path} is a folder, not a file.", hint=hint, id="tdc.E001")]
-    except PermissionError:
+    if file.problem == "unreadable":
         return [
             Error(
                 f"{setting}: {path} cannot be read by this user.",
@@ -38,20 +33,18 @@ def check_google_calendar_credentials(app_configs, **kwargs):
                 id="tdc.E001",
             )
         ]
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    if file.problem == "not-json":
         return [Error(f"{setting}: {path} is not a JSON file.", hint=hint, id="tdc.E002")]
     # Never quote the file's values: it holds a private key.
-    if not isinstance(content, dict) or content.get("type") != "service_account":
-        if isinstance(content, dict) and ("installed" in content or "web" in content):
-            what = "an OAuth client file"
-        else:
-            what = "not a service account key"
+    if file.kind != "service_account":
+        oauth = file.kind == "oauth_client"
+        what = "an OAuth client file" if oauth else "not a service account key"
         return [Error(f"{setting}: {path} is {what}.", hint=hint, id="tdc.E002")]
-    missing = [key for key in SERVICE_ACCOUNT_KEYS if not content.get(key)]
-    if missing:
+    if file.missing_keys:
         return [
             Error(
-                f"{setting}: the service account key in {path} lacks {', '.join(missing)}.",
+                f"{setting}: the service account key in {path} lacks "
+                f"{', '.join(file.missing_keys)}.",
                 hint=hint,
                 id="tdc.E002",
             )

@@ -68,6 +68,54 @@ class CalendarRefused(PermanentError):
     """The calendar (or the project) refuses us: every further call would fail the same way."""
 
 
+# The keys google-auth needs to build service-account credentials from the file.
+SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The service-account key file as read from disk (no network), for each reader to word.
+
+    `problem` is "" when the file held a JSON document, else "missing", "folder", "unreadable"
+    (with the system's `reason`) or "not-json". Never show `info`: it holds a private key.
+    """
+
+    info: Any = None
+    problem: str = ""
+    reason: str = ""
+
+    @property
+    def kind(self) -> str:
+        """ "service_account", "oauth_client" (the other JSON Google hands out) or "other"."""
+        if isinstance(self.info, dict) and self.info.get("type") == "service_account":
+            return "service_account"
+        if isinstance(self.info, dict) and ("installed" in self.info or "web" in self.info):
+            return "oauth_client"
+        return "other"
+
+    @property
+    def missing_keys(self) -> list[str]:
+        info = self.info if isinstance(self.info, dict) else {}
+        return [key for key in SERVICE_ACCOUNT_KEYS if not info.get(key)]
+
+
+FILE_PROBLEMS = {"missing": "No such file or directory", "folder": "Is a directory"}
+
+
+def read_key_file(path: str) -> KeyFile:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return KeyFile(info=json.load(file))
+    except FileNotFoundError:
+        return KeyFile(problem="missing")
+    except IsADirectoryError:
+        return KeyFile(problem="folder")
+    except OSError as exc:
+        return KeyFile(problem="unreadable", reason=exc.strerror or "it cannot be read")
+    except ValueError:  # not UTF-8, or not JSON
+        return KeyFile(problem="not-json")
+
+
 def missing_settings() -> list[str]:
     return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
 
@@ -90,19 +138,26 @@ def _account(path: str) -> _Account:
     """Credentials from the file, reused while the file is unchanged (the token lives on it)."""
     try:
         key = (path, Path(path).stat().st_mtime)
-        if key not in _credentials_cache:
-            _credentials_cache.clear()
-            info = json.loads(Path(path).read_text())
-            credentials = service_account.Credentials.from_service_account_info(
-                info, scopes=list(SCOPES)
-            )
-            _credentials_cache[key] = _Account(credentials, str(info.get("token_uri", "")))
-        return _credentials_cache[key]
     except OSError as exc:
-        reason = exc.strerror or "it cannot be read"
-    except (ValueError, KeyError, TypeError, AttributeError):
-        reason = "it is not a service-account JSON key"
-    raise PermanentError(
+        raise _unusable(path, exc.strerror or "it cannot be read") from exc
+    if key in _credentials_cache:
+        return _credentials_cache[key]
+    _credentials_cache.clear()
+    file = read_key_file(path)
+    if file.problem in ("missing", "folder", "unreadable"):
+        raise _unusable(path, file.reason or FILE_PROBLEMS[file.problem])
+    try:
+        credentials = service_account.Credentials.from_service_account_info(
+            file.info, scopes=list(SCOPES)
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _unusable(path, "it is not a service-account JSON key") from exc
+    _credentials_cache[key] = _Account(credentials, str(file.info.get("token_uri", "")))
+    return _credentials_cache[key]
+
+
+def _unusable(path: str, reason: str) -> PermanentError:
+    return PermanentError(
         f"The Google service-account file {path} cannot be used ({reason}). Download a JSON "
         "key for the service account and set GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
     )

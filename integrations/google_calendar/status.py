@@ -4,14 +4,11 @@
 Google); the buttons that do call Google are in `actions.py`.
 """
 
-import json
-from pathlib import Path
-
 from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 
-from integrations.google_calendar.client import missing_settings
+from integrations.google_calendar.client import FILE_PROBLEMS, missing_settings, read_key_file
 from integrations.google_calendar.models import CalendarEntry
 from integrations.status import IntegrationStatus
 
@@ -74,20 +71,19 @@ def integration_status() -> IntegrationStatus:
 
 def _credentials_file_summary(path: str) -> tuple[str, str]:
     """(service-account e-mail, problem in plain words) from the local file; no network."""
-    try:
-        info = json.loads(Path(path).read_text())
-    except FileNotFoundError:
+    file = read_key_file(path)
+    if file.problem == "missing":
         return "", f"The credentials file {path} does not exist (GOOGLE_CALENDAR_CREDENTIALS_PATH)."
-    except OSError as exc:
-        reason = exc.strerror or "it cannot be read"
+    if file.problem in ("folder", "unreadable"):
+        reason = file.reason or FILE_PROBLEMS[file.problem]
         return "", f"The credentials file {path} cannot be read ({reason})."
-    except ValueError:
+    if file.problem == "not-json":
         return "", f"The credentials file {path} is not JSON: download the key again."
-    if not isinstance(info, dict) or info.get("type") != "service_account":
+    if file.kind != "service_account":
         return "", (
             f"{path} is not a service-account key. In the Google Cloud console create a key "
             "(JSON) for a service account and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
         )
-    if not info.get("client_email") or not info.get("private_key"):
+    if {"client_email", "private_key"} & set(file.missing_keys):
         return "", f"{path} lacks client_email or private_key: download the key again."
-    return str(info["client_email"]), ""
+    return str(file.info["client_email"]), ""
