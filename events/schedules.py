@@ -1,4 +1,8 @@
-"""Recurring django-q2 tasks, created by data migrations so `migrate` is all a deploy needs."""
+"""Recurring django-q2 tasks, created by data migrations so `migrate` is all a deploy needs.
+
+It lives in `events`, the app every other one may import (and which imports none of them), so
+the events app's own migrations and every integration's use the one helper.
+"""
 
 from django.db import migrations
 
