@@ -4,13 +4,11 @@ Each takes no arguments, returns a plain-words outcome and raises an
 `integrations.http.IntegrationError` when the work could not be done.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
-from django.utils.dateparse import parse_datetime
 
 from integrations.http import NotConfigured
+from patreon_sync.documents import WebhookState, identity_name
 from patreon_sync.models import WebhookDelivery
 from patreon_sync.supporters.webhooks import reprocess
 from patreon_sync.tokens import creator_client
@@ -24,45 +22,14 @@ def _require_token() -> None:
 def connection_check() -> str:
     """One cheap authenticated call (GET /identity): proves the creator token works."""
     _require_token()
-    document = creator_client().identity()
-    data = document.get("data") if isinstance(document, dict) else None
-    attributes = data.get("attributes") if isinstance(data, dict) else None
-    name = attributes.get("full_name") if isinstance(attributes, dict) else None
+    name = identity_name(creator_client().identity())
     return f"Connected to Patreon as {name}." if name else "Connected to Patreon."
-
-
-@dataclass(frozen=True)
-class WebhookState:
-    id: str
-    uri: str
-    triggers: tuple[str, ...]
-    paused: bool
-    failures: int  # num_consecutive_times_failed: > 0 means Patreon holds undelivered events
-    last_attempted_at: datetime | None
 
 
 def webhook_states() -> list[WebhookState]:
     """Our client's webhooks as Patreon sees them (GET /api/oauth2/v2/webhooks)."""
     _require_token()
-    states = []
-    for item in creator_client().webhooks():
-        attributes = item.get("attributes") if isinstance(item.get("attributes"), dict) else {}
-        triggers = attributes.get("triggers")
-        failures = attributes.get("num_consecutive_times_failed")
-        last = attributes.get("last_attempted_at")
-        states.append(
-            WebhookState(
-                id=str(item.get("id") or ""),
-                uri=str(attributes.get("uri") or ""),
-                triggers=tuple(t for t in triggers if isinstance(t, str))
-                if isinstance(triggers, list)
-                else (),
-                paused=attributes.get("paused") is True,
-                failures=failures if isinstance(failures, int) else 0,
-                last_attempted_at=parse_datetime(last) if isinstance(last, str) else None,
-            )
-        )
-    return states
+    return creator_client().webhooks()
 
 
 def webhook_state() -> str:

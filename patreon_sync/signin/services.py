@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from patreon_sync.identity import PatreonIdentity
+from patreon_sync.documents import PatreonIdentity
 from patreon_sync.models import Supporter
 from patreon_sync.supporters.services import supporters_upsert
 

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from integrations.http import IntegrationError, PermanentError
 from patreon_sync import client
-from patreon_sync.documents import PayloadError
+from patreon_sync.documents import PayloadError, parse_identity
 from patreon_sync.exclusive.access import viewer_for
-from patreon_sync.identity import parse_identity
 from patreon_sync.signin import oauth
 from patreon_sync.signin.services import NotAMember, SigninRefused, patreon_signin, patreon_unlink
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integrations.http import IntegrationError, PermanentError
 from patreon_sync import client as patreon_client
-from patreon_sync.documents import PayloadError, index_included, parse_member, parse_tier
+from patreon_sync.documents import PayloadError, parse_campaign_tiers, parse_members_page
 from patreon_sync.models import Supporter, SyncRun
 from patreon_sync.supporters.services import supporters_lapse, supporters_upsert, tiers_upsert
 
@@ -64,12 +64,7 @@ def sync_campaign(
     try:
         campaign_id = campaign_id_for(api)
         campaign = api.campaign_with_tiers(campaign_id)
-        included = campaign.get("included")
-        tiers = [
-            parse_tier(item)
-            for item in (included if isinstance(included, list) else [])
-            if isinstance(item, dict) and item.get("type") == "tier"
-        ]
+        tiers = parse_campaign_tiers(campaign)
         tier_counts = tiers_upsert(tiers=tiers, now=run.started_at, dry_run=dry_run)
         summary.tiers_created, summary.tiers_changed = (
             tier_counts["created"],
@@ -78,12 +73,7 @@ def sync_campaign(
         titles = {tier.patreon_id: tier.title or tier.patreon_id for tier in tiers}
         progress(f"Campaign {campaign_id}: {len(tiers)} tiers")
         for page in api.member_pages(campaign_id):
-            document = page.document
-            data = document.get("data")
-            if not isinstance(data, list):
-                raise PayloadError(f"page {page.number} has no data array")
-            index = index_included(document.get("included"))
-            members = [parse_member(item, index) for item in data]
+            members = parse_members_page(page.document, number=page.number)
             now = timezone.now()
             result = supporters_upsert(
                 members=members, source_at=now, from_api=True, now=now, dry_run=dry_run

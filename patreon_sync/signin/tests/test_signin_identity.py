@@ -2,8 +2,7 @@
 
 import pytest
 
-from patreon_sync.documents import PayloadError
-from patreon_sync.identity import parse_identity
+from patreon_sync.documents import PayloadError, parse_identity
 from patreon_sync.signin.tests.support import MEMBER, PATREON_USER, identity_document
 
 
