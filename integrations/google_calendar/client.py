@@ -21,6 +21,7 @@ from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 
+from integrations.google_calendar import documents
 from integrations.http import (
     Answer,
     IntegrationError,
@@ -254,9 +255,11 @@ class CalendarClient:
                 maxResults=LIST_PAGE_SIZE,
                 pageToken=page_token,
             )
-            page = self._execute("events.list", request, calendar_id=calendar_id)
-            yield from page.get("items", [])
-            page_token = page.get("nextPageToken")
+            page = documents.parse_events_page(
+                self._execute("events.list", request, calendar_id=calendar_id)
+            )
+            yield from page.items
+            page_token = page.nextPageToken
             if not page_token:
                 return
 
@@ -304,7 +307,7 @@ class CalendarClient:
         self, operation: str, exc: HttpError, *, calendar_id: str
     ) -> IntegrationError:
         status = exc.resp.status
-        reasons, message = _error_details(exc)
+        reasons, message = documents.parse_error_body(exc.content)
         retry_after = parse_retry_after(exc.resp.get("retry-after"))
         detail = f"HTTP {status} from Google Calendar ({operation}): {message}"
         if status == 409 and operation == "events.insert":
@@ -367,19 +370,3 @@ class CalendarClient:
             "have been deleted or the account disabled: create a new JSON key in the Google "
             "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
         )
-
-
-def _error_details(exc: HttpError) -> tuple[list[str], str]:
-    """Google's error reasons (e.g. rateLimitExceeded) and message from the JSON body."""
-    try:
-        payload = json.loads(exc.content.decode("utf-8") if exc.content else "{}")
-    except (ValueError, UnicodeDecodeError):
-        return [], (exc.content or b"")[:300].decode("utf-8", "replace")
-    error = payload.get("error", {}) if isinstance(payload, dict) else {}
-    if not isinstance(error, dict):
-        return [], str(error)[:300]
-    reasons = [
-        str(item.get("reason", "")) for item in error.get("errors", []) if isinstance(item, dict)
-    ]
-    return [r for r in reasons if r], str(error.get("message", ""))[:300]
-
