@@ -196,23 +196,12 @@ PUBLIC = "public-cal@group.calendar.google.com"
 
 
 @pytest.fixture
-def google(settings, tmp_path):
+def google(settings, tmp_path, private_key_pem):
     """Google faked by a local HTTP endpoint (googleapiclient speaks httplib2, not requests)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     from integrations.google_calendar import client as calendar_client
     from tdc.tests.browser.fake_google import running_fake_google
 
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
+    pem = private_key_pem
     with running_fake_google() as fake:
         fake.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
         credentials = tmp_path / "sa.json"

@@ -9,8 +9,6 @@ from importlib import import_module
 
 import pytest
 import responses
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
 from events.models import Event, Location
@@ -29,13 +27,8 @@ GRAPH = "https://graph.facebook.com"
 
 
 @pytest.fixture
-def google(settings, tmp_path):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+def google(settings, tmp_path, private_key_pem):
+    pem = private_key_pem
     with running_fake_google() as google:
         google.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
         credentials = tmp_path / "service-account.json"
