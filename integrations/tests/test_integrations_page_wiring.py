@@ -199,11 +199,10 @@ PUBLIC = "public-cal@group.calendar.google.com"
 def google(settings, tmp_path, private_key_pem):
     """Google faked by a local HTTP endpoint (googleapiclient speaks httplib2, not requests)."""
     from integrations.google_calendar import client as calendar_client
-    from tdc.tests.browser.fake_google import running_fake_google
+    from integrations.google_calendar.tests.fake_calendar_api import FakeCalendarApi
 
     pem = private_key_pem
-    with running_fake_google() as fake:
-        fake.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
+    with FakeCalendarApi({INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}) as fake:
         credentials = tmp_path / "sa.json"
         credentials.write_text(
             json.dumps(

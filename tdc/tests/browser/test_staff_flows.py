@@ -15,8 +15,8 @@ from events.models import Event, Location
 from integrations.facebook.models import FacebookPost, PostTemplate
 from integrations.google_calendar import client as calendar_client
 from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.tests.fake_calendar_api import FakeCalendarApi
 from integrations.models import IntegrationLog
-from tdc.tests.browser.fake_google import running_fake_google
 from tdc.tests.browser.helpers import run_queued_tasks, sign_in
 
 INTERNAL = "staff-cal@group.calendar.google.com"
@@ -29,8 +29,7 @@ GRAPH = "https://graph.facebook.com"
 @pytest.fixture
 def google(settings, tmp_path, private_key_pem):
     pem = private_key_pem
-    with running_fake_google() as google:
-        google.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
+    with FakeCalendarApi({INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}) as google:
         credentials = tmp_path / "service-account.json"
         credentials.write_text(
             json.dumps(
