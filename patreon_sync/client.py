@@ -28,21 +28,9 @@ from patreon_sync import documents
 SERVICE = "patreon"
 PAGE_SIZE = 1000  # the largest page Patreon serves
 
-MEMBER_FIELDS = ",".join(
-    [
-        "full_name",
-        "email",
-        "patron_status",
-        "last_charge_status",
-        "last_charge_date",
-        "next_charge_date",
-        "currently_entitled_amount_cents",
-        "pledge_relationship_start",
-        "pledge_cadence",
-        "is_free_trial",
-    ]
-)
-TIER_FIELDS = "title,amount_cents,published,url"
+# We ask for exactly the fields documents.py reads.
+MEMBER_FIELDS = ",".join(documents.MemberAttributes.model_fields)
+TIER_FIELDS = ",".join(documents.TierAttributes.model_fields)
 MEMBER_QUERY = {
     "include": "currently_entitled_tiers,user",
     "fields[member]": MEMBER_FIELDS,

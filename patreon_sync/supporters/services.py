@@ -21,7 +21,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from patreon_sync.documents import MemberData, TierData
+from patreon_sync.documents import MemberAttributes, MemberData, TierAttributes, TierData
 from patreon_sync.models import Supporter, Tier
 
 logger = logging.getLogger(__name__)
@@ -33,22 +33,10 @@ SupporterTier = Supporter.tiers.through
 CONFLICT_ATTEMPTS = 3
 
 # The Tier fields Patreon owns.
-TIER_FIELDS = ("title", "amount_cents", "published", "url")
+TIER_FIELDS = tuple(TierAttributes.model_fields)
 
 # The Supporter fields Patreon owns, compared and written by the upsert.
-MEMBER_FIELDS = (
-    "patreon_user_id",
-    "full_name",
-    "email",
-    "patron_status",
-    "last_charge_status",
-    "last_charge_date",
-    "next_charge_date",
-    "currently_entitled_amount_cents",
-    "pledge_relationship_start",
-    "pledge_cadence",
-    "is_free_trial",
-)
+MEMBER_FIELDS = ("patreon_user_id", *MemberAttributes.model_fields)
 
 
 @dataclass
