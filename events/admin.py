@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -17,9 +18,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events import series_admin  # noqa: F401  (registers SeriesAdmin)
+from events.forms import EventAdminForm
 from events.models import Artist, Event, EventArtist, Location, time_zone_or_none
 
 SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
@@ -31,19 +34,64 @@ def _format_instant(value, zone: ZoneInfo) -> str:
 
 
 class WhenFilter(admin.SimpleListFilter):
-    title = "when"
+    """Upcoming and running events unless staff ask for the past or all of them.
+
+    A search or a date drill-down looks through every event, as does an action on rows ticked
+    one by one (they were chosen by hand, whatever list they were ticked on).
+    """
+
+    title = _("when")
     parameter_name = "when"
+    DEFAULT = "upcoming"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.default = "" if _looks_through_everything(request, model_admin) else self.DEFAULT
 
     def lookups(self, request, model_admin):
-        return [("upcoming", "Upcoming and running"), ("past", "Past")]
+        return [
+            ("upcoming", _("Upcoming and running")),
+            ("past", _("Past")),
+            ("all", _("All")),
+        ]
+
+    def effective_value(self) -> str:
+        return self.value() or self.default
+
+    def choices(self, changelist):
+        # No "All" link of Django's own: ours is in the lookups, and the default is upcoming.
+        current = self.effective_value() or "all"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        if self.value() == "upcoming":
+        if self.effective_value() == "upcoming":
             return queryset.filter(end_time__gt=now)
-        if self.value() == "past":
+        if self.effective_value() == "past":
             return queryset.filter(end_time__lte=now)
         return queryset
+
+
+def _looks_through_everything(request, model_admin) -> bool:
+    if request.GET.get("q") or any(
+        key.startswith(f"{model_admin.date_hierarchy}__") for key in request.GET
+    ):
+        return True
+    ticked_by_hand = request.method == "POST" and request.POST.get("select_across") != "1"
+    return ticked_by_hand and bool(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+
+
+def upcoming_first(request, model_admin) -> bool:
+    """Whether the list shows what is coming (read soonest first)."""
+    when = request.GET.get(WhenFilter.parameter_name)
+    if when is None:
+        return not _looks_through_everything(request, model_admin)
+    return when == "upcoming"
 
 
 class EventArtistFormSet(BaseInlineFormSet):
@@ -104,23 +152,20 @@ class EventArtistInline(admin.TabularInline):
 
 
 class EventAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "starts",
-        "event_type",
-        "audience",
-        "status",
-        "location",
-    ]
+    # Few, narrow columns: with the integrations' two, the list fits a 1366 px laptop screen.
+    list_display = ["title", "starts", "kind", "location"]
     list_filter = [WhenFilter, "status", "audience", "event_type", "location"]
     search_fields = ["title", "title_it", "description", "artists__name", "location__name"]
     date_hierarchy = "start_time"
     list_select_related = ["location"]
     ordering = ["-start_time"]
     inlines = [EventArtistInline]
-    readonly_fields = ["created_at", "updated_at", "series_link"]
+    form = EventAdminForm
+    readonly_fields = ["public_page", "created_at", "updated_at", "series_link"]
     fieldsets = [
-        (None, {"fields": ["title", "event_type", "location", "audience", "status"]}),
+        # Both languages side by side, so a missing or stale translation shows at a glance.
+        (None, {"fields": [("title", "title_it"), "description", "description_it"]}),
+        (None, {"fields": ["event_type", "location", "audience", "status"]}),
         (
             "When",
             {
@@ -131,15 +176,14 @@ class EventAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("Texts", {"fields": ["description", "title_it", "description_it"]}),
-        ("Public", {"fields": ["url", "poster"]}),
+        ("Public", {"fields": ["public_page", "url", "poster"]}),
         (_("Series"), {"fields": ["series_link"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_ordering(self, request):
         # What is coming is read soonest first; everything else newest first.
-        if request.GET.get(WhenFilter.parameter_name) == "upcoming":
+        if upcoming_first(request, self):
             return ["start_time", "pk"]
         return super().get_ordering(request)
 
@@ -173,6 +217,24 @@ class EventAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:events_series_add") + f"?from_event={event.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Make this a weekly series"))
+
+    @admin.display(description=_("Type, audience, status"), ordering="event_type")
+    def kind(self, event: Event) -> str:
+        return format_html(
+            '{}<br><span class="quiet">{} · {}</span>',
+            event.get_event_type_display(),
+            event.get_audience_display(),
+            event.get_status_display(),
+        )
+
+    @admin.display(description=_("Public page"))
+    def public_page(self, event: Event) -> str:
+        if event.pk is None:
+            return gettext("Public, scheduled events get a page on this site once saved.")
+        if not event.is_public_and_scheduled:
+            return gettext("None: only public, scheduled events have one.")
+        url = reverse("events:public", args=[event.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     # One column, two lines: the list has many columns, and staff read both zones together.
     @admin.display(description=f"Starts ({settings.TIME_ZONE} / SLT)", ordering="start_time")

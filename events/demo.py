@@ -1,6 +1,13 @@
-"""Demo data: a plausible fortnight at the Cave, for a newcomer's first look at the admin."""
+"""Demo data: a plausible fortnight at the Cave, for a newcomer's first look at the admin.
 
-from datetime import datetime, time, timedelta
+The events come from here; each other app adds its own demo rows around them (supporters,
+posts, calendar entries) from a `demo.py` of its own, registered in its AppConfig.ready() as
+its status and checks are, so `events` need not know who is there. Demo rows never call out:
+they are what staff would see once the calls had happened.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -135,9 +142,25 @@ PROGRAMME = [
 ]
 
 
+# Marks rows whose text is free (names, errors, summaries) as made up, for anyone who wonders.
+DEMO_MARK = "(demo)"
+
+# Each app's `add_demo_rows(*, events, today)`, registered from its AppConfig.ready().
+_contributors: list[Callable[..., None]] = []
+
+
+def register_demo_rows(add_demo_rows: Callable[..., None]) -> None:
+    """Let an app add its own demo rows once the demo events exist (each function once)."""
+    if add_demo_rows not in _contributors:
+        _contributors.append(add_demo_rows)
+
+
 @transaction.atomic
-def load_demo_data(*, today=None) -> int:
-    """Fill an empty database; return how many events were created (0 if it had events)."""
+def load_demo_data(*, today: date | None = None) -> int:
+    """Fill an empty database; return how many events were created (0 if it had events).
+
+    Each app's demo rows are added in the same transaction, so a failure leaves nothing.
+    """
     if Event.objects.exists():
         return 0
     locations = [
@@ -154,6 +177,7 @@ def load_demo_data(*, today=None) -> int:
     ]
     slt = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
     today = today or timezone.now().astimezone(slt).date()
+    events = []
     for index, (
         offset,
         hour,
@@ -179,4 +203,7 @@ def load_demo_data(*, today=None) -> int:
             status=status,
         )
         event_set_artists(event=event, artists=[artists[i] for i in lineup])
+        events.append(event)
+    for add_demo_rows in _contributors:
+        add_demo_rows(events=events, today=today)
     return len(PROGRAMME)

@@ -28,7 +28,7 @@ SERIES_HELD: ContextVar[bool] = ContextVar("series_held", default=False)
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in _time_zone_names():
+    if value not in time_zone_names():
         raise ValidationError(
             "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Rome.",
             params={"value": value},
@@ -36,7 +36,7 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-def _time_zone_names() -> set[str]:
+def time_zone_names() -> set[str]:
     global _TIME_ZONES
     if _TIME_ZONES is None:
         # "localtime" is whatever the server runs on and "Factory" means "no zone": neither is
@@ -54,7 +54,7 @@ def default_time_zone() -> str:
 
 def time_zone_or_none(name: str) -> ZoneInfo | None:
     """The zone for an IANA name, or None for anything else (no exception for bad input)."""
-    if name not in _time_zone_names():
+    if name not in time_zone_names():
         return None
     try:
         return ZoneInfo(name)

@@ -6,4 +6,8 @@ class PatreonSyncConfig(AppConfig):
     verbose_name = "Patreon"
 
     def ready(self):
+        from events.demo import register_demo_rows
         from patreon_sync import checks  # noqa: F401  (registers the system checks)
+        from patreon_sync.demo import add_demo_rows
+
+        register_demo_rows(add_demo_rows)

@@ -31,7 +31,8 @@ def test_admin_pages_load_for_staff(staff_client, demo, url_name):
 
 def test_event_list_shows_start_in_venue_zone_and_slt(staff_client, make_event):
     make_event(title="Luna Sparrow Live")  # 2026-12-05 20:00 UTC
-    page = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
+    url = reverse("admin:events_event_changelist")
+    page = staff_client.get(url, {"when": "all"}).content.decode()
     assert "Sat 5 Dec 2026, 21:00 CET" in page
     assert "Sat 5 Dec 2026, 12:00 PST" in page
 
@@ -201,3 +202,110 @@ def test_the_location_form_shows_the_slurl_it_builds(staff_client, location):
     page = staff_client.get(reverse("admin:events_location_change", args=[location.pk]))
     slurl = "https://maps.secondlife.com/secondlife/Dreamers%20Cave/128/64/22"
     assert slurl in page.content.decode()
+
+
+# --- the events list opens on what is coming ------------------------------------------------
+
+
+@pytest.fixture
+def past_and_coming(make_event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return {
+        "past": make_event(title="Last week", start_time=now - timedelta(days=7)),
+        "later": make_event(title="Later", start_time=now + timedelta(days=3)),
+        "running": make_event(title="Running now", start_time=now - timedelta(minutes=30)),
+        "tomorrow": make_event(title="Tomorrow", start_time=now + timedelta(days=1)),
+    }
+
+
+def test_the_events_list_opens_on_upcoming_and_running_soonest_first(staff_client, past_and_coming):
+    page = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert "Last week" not in page
+    assert page.index("Running now") < page.index("Tomorrow") < page.index("Later")
+
+
+def test_past_and_all_events_are_one_click_away(staff_client, past_and_coming):
+    url = reverse("admin:events_event_changelist")
+    page = staff_client.get(url).content.decode()
+    assert 'href="?when=past"' in page and 'href="?when=all"' in page
+    everything = staff_client.get(url, {"when": "all"}).content.decode()
+    assert all(title in everything for title in ("Last week", "Later", "Running now"))
+    # All of them newest first, as before.
+    assert everything.index("Later") < everything.index("Last week")
+
+
+def test_a_search_looks_through_past_events_too(staff_client, past_and_coming):
+    url = reverse("admin:events_event_changelist")
+    assert "Last week" in staff_client.get(url, {"q": "Last week"}).content.decode()
+
+
+def test_an_action_on_a_ticked_past_event_applies_to_it(staff_client, past_and_coming):
+    past = past_and_coming["past"]
+    response = staff_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "delete_selected", "_selected_action": [past.pk]},
+    )
+    page = response.content.decode()
+    assert "<title>Delete multiple objects" in page and "Last week" in page
+
+
+# --- the event form -------------------------------------------------------------------------
+
+
+def _field_rows(page: str) -> list[str]:
+    return re.findall(r'<div class="form-row([^"]*)"', page)
+
+
+def test_the_english_and_italian_titles_sit_side_by_side(staff_client, db):
+    page = staff_client.get(reverse("admin:events_event_add")).content.decode()
+    rows = _field_rows(page)
+    assert any("field-title" in row and "field-title_it" in row for row in rows)
+    first_rows = [row for row in rows if "field-" in row][:3]
+    assert "field-description" in first_rows[1] and "field-description_it" in first_rows[2]
+
+
+def test_the_time_zone_is_picked_from_the_iana_zones_venue_and_slt_first(staff_client, db):
+    page = staff_client.get(reverse("admin:events_event_add")).content.decode()
+    assert re.search(r'<input[^>]+name="timezone"[^>]+list="id_timezone-choices"', page)
+    datalist = page.partition('<datalist id="id_timezone-choices">')[2].partition("</datalist>")[0]
+    zones = re.findall(r'<option value="([^"]+)">', datalist)
+    assert zones[:2] == ["Europe/Rome", "America/Los_Angeles"]
+    assert "Asia/Tokyo" in zones and "localtime" not in zones
+    assert len(zones) == len(set(zones)) > 400
+
+
+def test_a_zone_that_is_not_in_the_list_is_refused(staff_client, location):
+    url = reverse("admin:events_event_add")
+    form = {**inline_management_data(staff_client, url), **event_form(location)}
+    response = staff_client.post(url, {**form, "timezone": "Mars/Olympus_Mons"})
+    assert "is not a known time zone" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_the_public_url_explains_itself(staff_client, db):
+    page = staff_client.get(reverse("admin:events_event_add")).content.decode()
+    help_text = page.partition('id="id_url_helptext"')[2][:600]
+    assert "More about this event" in help_text
+    assert "the event's own page" in help_text
+
+
+def test_the_form_links_to_the_events_public_page(staff_client, make_event):
+    event = make_event()
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert f'href="/events/{event.pk}/"' in page
+    draft = make_event(title="Not yet", status=Event.Status.DRAFT)
+    page = staff_client.get(reverse("admin:events_event_change", args=[draft.pk])).content.decode()
+    assert f'href="/events/{draft.pk}/"' not in page
+    assert "only public, scheduled events have one" in page
+
+
+def test_a_new_event_shows_no_empty_facebook_posts_table(staff_client, make_event):
+    page = staff_client.get(reverse("admin:events_event_add")).content.decode()
+    assert 'id="facebook_posts-group"' not in page
+    event = make_event()
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert 'id="facebook_posts-group"' in page

@@ -12,9 +12,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.selectors import events_upcoming
@@ -43,12 +45,14 @@ def _link(url: str, label: str = "") -> str:
 
 
 def _copy_box(text: str, box_id: str) -> str:
+    # Shown as text (it cannot be edited here), with a button that copies it.
     return format_html(
-        '<textarea id="{}" readonly rows="10" cols="80" class="vLargeTextField">{}</textarea>'
-        '<p><button type="button" class="button" data-copy-from="{}">Copy text</button></p>',
+        '<div id="{}" class="facebook-post-text">{}</div>'
+        '<p><button type="button" class="button" data-copy-from="{}">{}</button></p>',
         box_id,
         text,
         box_id,
+        gettext("Copy text"),
     )
 
 
@@ -89,6 +93,11 @@ class FacebookEventAdminMixin:
 
     def has_announce_on_facebook_permission(self, request) -> bool:
         return can_announce(request)
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        # A new event has no posts: no empty table on its form.
+        return inlines if obj is not None else [i for i in inlines if i is not FacebookPostInline]
 
     def get_queryset(self, request):
         latest = FacebookPost.objects.filter(event=OuterRef("pk"), target=Target.PAGE).order_by(
@@ -162,21 +171,25 @@ def _perform(modeladmin, request, queryset, *, target: str):
     if not outcome.created:
         return None
     if target == Target.PAGE:
-        modeladmin.message_user(
-            request,
-            f"{len(outcome.created)} post(s) queued for the Facebook Page. Their outcome "
-            "shows here as they go out.",
-            messages.SUCCESS,
+        count = len(outcome.created)
+        queued = ngettext(
+            "%(count)d post queued for the Facebook Page. Its outcome shows here as it goes out.",
+            "%(count)d posts queued for the Facebook Page. Their outcome shows here as they go "
+            "out.",
+            count,
         )
+        modeladmin.message_user(request, queued % {"count": count}, messages.SUCCESS)
         if not request.user.has_perm("facebook.view_facebookpost"):
             return None  # back to the events list; its Facebook Page column shows the outcome
         ids = ",".join(str(post.pk) for post in outcome.created)
         return HttpResponseRedirect(
             f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}"
         )
-    modeladmin.message_user(
-        request, f"{len(outcome.created)} Group post(s) prepared.", messages.SUCCESS
-    )
+    count = len(outcome.created)
+    prepared = ngettext(
+        "%(count)d Group post prepared.", "%(count)d Group posts prepared.", count
+    ) % {"count": count}
+    modeladmin.message_user(request, prepared, messages.SUCCESS)
     # Redirect to a page that can be reloaded and returned to while pasting them one by one.
     ids = ",".join(str(post.pk) for post in outcome.created)
     return HttpResponseRedirect(f"{reverse('admin:facebook_facebookpost_group_posts')}?ids={ids}")
@@ -187,17 +200,8 @@ def _perform(modeladmin, request, queryset, *, target: str):
 
 @admin.register(FacebookPost)
 class FacebookPostAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "event_title",
-        "target",
-        "status",
-        "with_photo",
-        "created_by",
-        "posted_at",
-        "post_link",
-        "error_summary",
-    ]
+    # Few columns, so the outcome (an error, above all) has room on a 1366 px laptop screen.
+    list_display = ["created_at", "event_title", "target_and_status", "created_by", "outcome"]
     list_filter = ["status", "target", "with_photo", "created_at"]
     search_fields = ["event_title", "message", "remote_id", "fbtrace_id"]
     list_select_related = ["created_by"]
@@ -256,6 +260,24 @@ class FacebookPostAdmin(admin.ModelAdmin):
     @admin.display(description="On Facebook")
     def post_link(self, post: FacebookPost) -> str:
         return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+
+    @admin.display(description=_("Target, status"), ordering="status")
+    def target_and_status(self, post: FacebookPost) -> str:
+        target = post.get_target_display()
+        if post.with_photo:
+            target = gettext("%(target)s, with photo") % {"target": target}
+        return format_html('{}<br><span class="quiet">{}</span>', target, post.get_status_display())
+
+    @admin.display(description=_("Outcome"), ordering="posted_at")
+    def outcome(self, post: FacebookPost) -> str:
+        if post.error_summary:
+            return post.error_summary
+        if post.posted_at is None:
+            return "—"
+        posted = formats.date_format(timezone.localtime(post.posted_at), "D j M Y, H:i")
+        if post.permalink:
+            return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
+        return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted
 
     @admin.display(description="Event")
     def event_link(self, post: FacebookPost) -> str:
@@ -322,13 +344,16 @@ class FacebookPostAdmin(admin.ModelAdmin):
 
     def _report(self, request, done: int, selected: int, what: str, kind: str) -> None:
         if done:
-            self.message_user(request, f"{done} post(s) {what}.", messages.SUCCESS)
+            text = ngettext("%(count)d post %(what)s.", "%(count)d posts %(what)s.", done)
+            self.message_user(request, text % {"count": done, "what": what}, messages.SUCCESS)
         if done < selected:
-            self.message_user(
-                request,
-                f"{selected - done} post(s) left unchanged: only {kind} posts can be.",
-                messages.WARNING,
+            left = selected - done
+            text = ngettext(
+                "%(count)d post left unchanged: only %(kind)s posts can be.",
+                "%(count)d posts left unchanged: only %(kind)s posts can be.",
+                left,
             )
+            self.message_user(request, text % {"count": left, "kind": kind}, messages.WARNING)
 
     def get_urls(self):
         by_hand = self.admin_site.admin_view(self.posted_by_hand_view)

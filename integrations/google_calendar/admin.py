@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from events.models import Event
 from integrations.google_calendar.client import missing_settings
@@ -73,7 +75,7 @@ class CalendarEventAdminMixin:
         if not rows:
             return "—"
         return format_html_join(
-            " · ",
+            mark_safe("<br>"),  # one calendar a line: the column stays narrow
             '<span title="{}">{} {}</span>',
             ((error, SHORT_NAMES[calendar], state) for calendar, state, error in rows),
         )
@@ -134,7 +136,12 @@ class CalendarEventAdminMixin:
             else:
                 synced += 1
         if synced:
-            self.message_user(request, f"{synced} event(s) synced to Google Calendar.")
+            text = ngettext(
+                "%(count)d event synced to Google Calendar.",
+                "%(count)d events synced to Google Calendar.",
+                synced,
+            )
+            self.message_user(request, text % {"count": synced})
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
 

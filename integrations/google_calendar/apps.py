@@ -10,3 +10,7 @@ class GoogleCalendarConfig(AppConfig):
         from integrations.google_calendar import signals
 
         signals.connect()
+        from events.demo import register_demo_rows
+        from integrations.google_calendar.demo import add_demo_rows
+
+        register_demo_rows(add_demo_rows)

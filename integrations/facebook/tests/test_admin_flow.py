@@ -103,7 +103,7 @@ def test_confirming_queues_the_post_and_the_worker_publishes_it(
     change = page_text(staff_client.get(reverse("admin:events_event_change", args=[event.pk])))
     assert "Facebook posts" in change
     assert PERMALINK in change
-    assert "Posted" in page_text(staff_client.get(CHANGELIST))
+    assert "Posted" in page_text(staff_client.get(CHANGELIST, {"when": "all"}))
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,7 @@ def test_the_group_flow_prepares_text_to_paste_and_records_it(staff_client, make
     group_posts = f"{reverse('admin:facebook_facebookpost_group_posts')}?ids={post.pk}"
     assert (prepared.status_code, prepared["Location"]) == (302, group_posts)
     text = page_text(staff_client.get(group_posts))
-    assert "1 Group post(s) prepared." in text
+    assert "1 Group post prepared." in text
     assert "Group posts to paste" in text
     assert "Copy text" in text
     assert 'data-copy-from="group-text-' in text
@@ -479,5 +479,57 @@ def test_queued_posts_can_be_handed_to_the_worker_again(staff_client, make_event
     [task] = OrmQ.objects.all()
     assert task.task["args"] == (queued.pk,)
     text = page_text(response)
-    assert "1 post(s) handed to the task worker." in text
-    assert "1 post(s) left unchanged: only queued Page posts can be." in text
+    assert "1 post handed to the task worker." in text
+    assert "1 post left unchanged: only queued Page posts can be." in text
+
+
+# --- what the confirmation and the post log say, and how ---------------------------------------
+
+
+def upcoming_events(make_event, count):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(days=2)
+    return [make_event(title=f"Gig {n}", start_time=soon + timedelta(days=n)) for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [
+        (1, "1 post queued for the Facebook Page. Its outcome shows here as it goes out."),
+        (2, "2 posts queued for the Facebook Page. Their outcome shows here as they go out."),
+    ],
+)
+def test_the_queued_message_counts_in_words(staff_client, make_event, facebook, count, said):
+    events = upcoming_events(make_event, count)
+    preview = run_action(staff_client, PAGE_ACTION, events)
+    response = confirm(staff_client, PAGE_ACTION, preview)
+    assert said in page_text(staff_client.get(response["Location"]))
+
+
+@pytest.mark.parametrize(
+    ("count", "said"), [(1, "1 Group post prepared."), (2, "2 Group posts prepared.")]
+)
+def test_the_prepared_message_counts_in_words(staff_client, make_event, facebook, count, said):
+    events = upcoming_events(make_event, count)
+    preview = run_action(staff_client, GROUP_ACTION, events)
+    response = confirm(staff_client, GROUP_ACTION, preview)
+    assert said in page_text(staff_client.get(response["Location"]))
+
+
+def test_the_post_text_is_shown_as_text_not_in_a_text_box(staff_client, make_event, facebook):
+    [event] = upcoming_events(make_event, 1)
+    confirmation = page_text(run_action(staff_client, PAGE_ACTION, [event]))
+    assert "<textarea" not in confirmation
+    assert f'<div class="facebook-post-text" id="text-{event.pk}">' in confirmation
+    preview = run_action(staff_client, PAGE_ACTION, [event])
+    confirm(staff_client, PAGE_ACTION, preview)
+    post = FacebookPost.objects.get()
+    detail = page_text(
+        staff_client.get(reverse("admin:facebook_facebookpost_change", args=[post.pk]))
+    )
+    assert "<textarea" not in detail
+    assert f'<div id="facebook-post-{post.pk}" class="facebook-post-text">' in detail
+    assert f'data-copy-from="facebook-post-{post.pk}"' in detail

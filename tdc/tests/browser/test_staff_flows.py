@@ -154,12 +154,12 @@ def test_two_events_are_announced_on_the_page_through_the_confirmation_page(
     expect(page.locator("h1")).to_have_text("Announce on the Facebook Page?")
     previews = page.locator("fieldset.facebook-preview")
     expect(previews).to_have_count(2)
-    expect(previews.nth(0).locator("textarea")).to_contain_text("Luna Sparrow Live")
+    expect(previews.nth(0).locator(".facebook-post-text")).to_contain_text("Luna Sparrow Live")
     expect(page.get_by_text("Not this one")).to_have_count(0)
     assert FacebookPost.objects.count() == 0  # nothing goes out before the confirmation
 
     page.get_by_role("button", name="Yes, post to the Facebook Page").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("2 post(s) queued")
+    expect(page.locator(".messagelist .success")).to_contain_text("2 posts queued")
     run_queued_tasks()
 
     page.goto("/admin/facebook/facebookpost/")

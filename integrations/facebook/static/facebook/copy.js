@@ -1,4 +1,4 @@
-// Copy buttons (data-copy-from="<textarea id>"): the clipboard API where the browser allows it
+// Copy buttons (data-copy-from="<id of the text>"): the clipboard API where the browser allows it
 // (https or localhost), else - or when it refuses - select the text and copy it the old way,
 // leaving it selected so Ctrl+C works even if that fails too.
 document.addEventListener("click", function (event) {
@@ -7,16 +7,20 @@ document.addEventListener("click", function (event) {
   var box = document.getElementById(button.getAttribute("data-copy-from"));
   if (!box) { return; }
   var done = function () { button.textContent = "Copied"; };
+  var text = box.value !== undefined ? box.value : box.textContent;
   var byHand = function () {
-    box.focus();
-    box.select();
+    var range = document.createRange();
+    range.selectNodeContents(box);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
     try {
       if (document.execCommand("copy")) { done(); return; }
     } catch (e) { /* fall through */ }
     button.textContent = "Selected: press Ctrl+C";
   };
   if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(box.value).then(done, byHand);
+    navigator.clipboard.writeText(text).then(done, byHand);
   } else {
     byHand();
   }
