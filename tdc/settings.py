@@ -1,6 +1,6 @@
 """Settings for TDC Integrations, read once from the environment (and `.env`) by django-environ.
 
-Every variable is documented in `.env.example` and in the README's settings table.
+Every variable is documented in `.env.example` and in the settings table of docs/operations.md.
 """
 
 import os

@@ -150,6 +150,22 @@ def test_no_file_of_the_project_refers_to_notes_outside_it():
     assert mentions == []
 
 
+def test_every_file_that_names_a_document_names_one_that_exists():
+    mentioned = re.compile(r"\bdocs/[\w.-]+\.md\b")
+    missing = []
+    for path in project_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        missing.extend(
+            f"{path.relative_to(REPO)} names {name}"
+            for name in sorted(set(mentioned.findall(text)))
+            if not (REPO / name).is_file()
+        )
+    assert missing == []
+
+
 def test_the_readme_stays_short_and_names_the_two_commands():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert len(readme.splitlines()) < 80
@@ -178,5 +194,5 @@ def test_a_link_to_a_missing_heading_or_outside_the_repository_is_reported():
     readme = REPO / "README.md"
     assert broken_link(readme, "docs/architecture.md#no-such-heading-anywhere") is not None
     assert broken_link(readme, "../outside/NOTES.md") == "points outside the repository"
-    assert broken_link(readme, "docs/no-such-file.md") == "no such file"
+    assert broken_link(readme, "docs/no-such-file.txt") == "no such file"
     assert broken_link(readme, "https://example.org/#anything") is None
