@@ -12,12 +12,14 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
+from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +96,12 @@ def upcoming_first(request, model_admin) -> bool:
     return when == "upcoming"
 
 
+def _unquoted(word: str) -> str:
+    """A search word as Django's admin search reads it: "two words" in quotes is one."""
+    quoted = word.startswith(('"', "'")) and word[0] == word[-1]
+    return unescape_string_literal(word) if quoted else word
+
+
 class EventArtistFormSet(BaseInlineFormSet):
     """New line-up rows start after the last billed artist, so "Add another" appends.
 
@@ -134,20 +142,53 @@ class ValidChoicesAutocompleteSelect(AutocompleteSelect):
         return True
 
 
+class LineupArtistSelect(ValidChoicesAutocompleteSelect):
+    """The artist autocomplete, showing a saved row's artist from the row already loaded.
+
+    Django's widget reads the chosen artist again for every row it renders.
+    """
+
+    known: dict[str, Artist] = {}  # set per form: the saved row's artist, by its id
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen or not chosen <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for key in sorted(chosen):
+            artist = self.known[key]
+            label = self.choices.field.label_from_instance(artist)
+            options.append(self.create_option(name, artist.pk, label, chosen, len(options)))
+        return [(None, options, 0)]
+
+
+class EventArtistForm(ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["artist"].widget
+        widget = getattr(widget, "widget", widget)  # the admin wraps it for its add/edit links
+        if isinstance(widget, LineupArtistSelect) and EventArtist.artist.is_cached(self.instance):
+            widget.known = {str(self.instance.artist_id): self.instance.artist}
+
+
 class EventArtistInline(admin.TabularInline):
     model = EventArtist
+    form = EventArtistForm
     formset = EventArtistFormSet
     extra = 1
     autocomplete_fields = ["artist"]
     fields = ["order", "artist"]
     ordering = ["order", "pk"]
 
+    def get_queryset(self, request):
+        # Each row shows its artist and names its event (EventArtist.__str__): loaded with it.
+        return super().get_queryset(request).select_related("artist", "event")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "artist":
-            widget = ValidChoicesAutocompleteSelect(
+            kwargs["widget"] = LineupArtistSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
-            kwargs.setdefault("widget", widget)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -155,7 +196,7 @@ class EventAdmin(admin.ModelAdmin):
     # Few, narrow columns: with the integrations' two, the list fits a 1366 px laptop screen.
     list_display = ["title", "starts", "kind", "location"]
     list_filter = [WhenFilter, "status", "audience", "event_type", "location"]
-    search_fields = ["title", "title_it", "description", "artists__name", "location__name"]
+    search_fields = ["title", "title_it", "description", "location__name"]  # and the line-up
     date_hierarchy = "start_time"
     list_select_related = ["location"]
     ordering = ["-start_time"]
@@ -180,6 +221,23 @@ class EventAdmin(admin.ModelAdmin):
         (_("Series"), {"fields": ["series_link"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Every word must match one of the search fields or an artist of the line-up. The
+        # line-up is searched with EXISTS, not a join: a join repeats each event once per
+        # artist, and Django then needs DISTINCT over every column of the page.
+        words = [_unquoted(bit) for bit in smart_split(search_term)]
+        if not words:
+            return queryset, False
+        lookups = [f"{name}__icontains" for name in self.get_search_fields(request)]
+        for word in words:
+            in_lineup = Exists(
+                EventArtist.objects.filter(event=OuterRef("pk"), artist__name__icontains=word)
+            )
+            queryset = queryset.filter(
+                Q(in_lineup) | Q.create([(lookup, word) for lookup in lookups], connector=Q.OR)
+            )
+        return queryset, False
 
     def get_ordering(self, request):
         # What is coming is read soonest first; everything else newest first.

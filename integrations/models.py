@@ -27,7 +27,12 @@ class IntegrationLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["service", "outcome", "created_at"], name="log_service")]
+        # Each serves a list filter (or the integrations page) in the list's newest-first order.
+        indexes = [
+            models.Index(fields=["service", "outcome", "created_at"], name="log_service"),
+            models.Index(fields=["service", "created_at"], name="log_service_time"),
+            models.Index(fields=["outcome", "created_at"], name="log_outcome_time"),
+        ]
         verbose_name = "external call"
         verbose_name_plural = "external calls"
 

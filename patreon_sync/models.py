@@ -127,15 +127,19 @@ class WebhookDelivery(models.Model):
     # sha256 of event + body: a repeated identical delivery is stored and processed once.
     fingerprint = models.CharField(max_length=64, unique=True)
     member_id = models.CharField("Patreon member id", max_length=64, blank=True, db_index=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
+        # The list's filters in its newest-first order; the first also finds deliveries
+        # waiting too long (status "received", received before some time) without a scan.
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="delivery_status_time"),
+            models.Index(fields=["event", "received_at"], name="delivery_event_time"),
+        ]
         verbose_name = "webhook delivery"
         verbose_name_plural = "webhook deliveries"
 

@@ -26,6 +26,19 @@ if ! pkg-config --exists mariadb 2>/dev/null && ! pkg-config --exists mysqlclien
   fi
 fi
 
+# GNU gettext compiles the translations below (and `makemessages` needs it to regenerate them).
+if ! command -v msgfmt >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing GNU gettext for the translations…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+  else
+    echo "setup: the translations are compiled with GNU gettext. Install it, then run again:" >&2
+    echo "    sudo apt-get install gettext" >&2
+    exit 1
+  fi
+fi
+
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here):
 # only the test command needs it.
 if [ "$(basename "$0")" = test.sh ] && [ ! -x /usr/bin/chromium ]; then
@@ -67,3 +80,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
   echo "$want" > "$stamp"
 fi
+
+# The compiled catalogues (.mo) are not kept in git: built from locale/*.po on every run, which
+# takes a moment and can never leave a stale one behind.
+for po in locale/*/LC_MESSAGES/*.po; do
+  [ -f "$po" ] || continue
+  msgfmt --check-format -o "${po%.po}.mo" "$po"
+done

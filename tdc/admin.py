@@ -5,6 +5,7 @@ and `integration_readonly_fields`; they are gathered here so no app has to know 
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from events.admin import EventAdmin as BaseEventAdmin
 from events.models import Event
@@ -27,7 +28,7 @@ class EventAdmin(*EVENT_ADMIN_MIXINS, BaseEventAdmin):
     fieldsets = [
         *BaseEventAdmin.fieldsets,
         *(
-            [("Integrations", {"fields": _gathered("integration_readonly_fields")})]
+            [(_("Integrations"), {"fields": _gathered("integration_readonly_fields")})]
             if _gathered("integration_readonly_fields")
             else []
         ),

@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class TdcConfig(AppConfig):
@@ -7,3 +8,7 @@ class TdcConfig(AppConfig):
 
     def ready(self):
         from tdc import checks  # noqa: F401  (registers the integration settings checks)
+
+        # django-q2 names its admin section after Q_CLUSTER["label"], a plain string (it is
+        # serialised with the rest of the settings); this name follows the reader's language.
+        apps.get_app_config("django_q").verbose_name = _("Task queue")

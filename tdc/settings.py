@@ -172,6 +172,12 @@ FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" mean
 LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["tdc.formats"]
 LANGUAGES = [("en", "English"), ("it", "Italiano")]
+# The browser's language (LocaleMiddleware), or the one chosen with the switch (a cookie kept
+# for a year); any other language gets English (LANGUAGE_CODE). Catalogue: see docs/architecture.md.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Rome")
 USE_I18N = True
 USE_TZ = True

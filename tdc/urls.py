@@ -2,16 +2,19 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from events import views as event_views
 from tdc.api import api
 
 admin.site.site_header = "The Dreamer's Cave"
-admin.site.site_title = "TDC admin"
-admin.site.index_title = "Events and integrations"
+admin.site.site_title = _("TDC admin")
+admin.site.index_title = _("Events and integrations")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),  # the language switch
     path("api/", api.urls),
     path("", event_views.whats_on, name="whats_on"),
     path("events.ics", event_views.programme_feed, name="events_feed"),

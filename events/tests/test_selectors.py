@@ -2,6 +2,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Event
 from events.selectors import day_bounds, event_next, events_today, events_upcoming
@@ -83,3 +85,41 @@ def test_selectors_run_a_fixed_number_of_queries(make_event, django_assert_max_n
         [e.artist_names for e in events_today(zone=UTC, now=NOW)]
     with django_assert_max_num_queries(2):
         event_next(now=NOW).artist_names
+
+
+# --- the upcoming events with years of past ones ------------------------------------------------
+
+
+def _upcoming_sql(**kwargs) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        events_upcoming(**kwargs)
+    return queries.captured_queries[0]["sql"]
+
+
+def test_upcoming_finds_the_not_ended_events_from_now_then_sorts_only_them(db):
+    sql = _upcoming_sql(now=NOW, limit=10)
+    end_time = connection.ops.quote_name("end_time")
+    outer, _, inner = sql.partition(" IN (SELECT ")
+    assert inner, "the not-ended events are chosen in a subquery"
+    assert end_time in inner and end_time not in outer.split(" FROM ", 1)[1]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan format")
+def test_upcoming_reads_the_end_time_index_not_the_past_events(db):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {_upcoming_sql(now=NOW, limit=10)}")
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert "INDEX event_visible_end (status=? AND audience=? AND end_time>?)" in plan
+    assert "event_status_start" not in plan
+
+
+def test_upcoming_keeps_a_long_running_event_first(make_event):
+    festival = make_event(
+        title="Week-long festival",
+        start_time=NOW - timedelta(days=3),
+    )
+    Event.objects.filter(pk=festival.pk).update(end_time=NOW + timedelta(days=4))
+    make_event(title="Tonight", start_time=NOW + timedelta(hours=2))
+    make_event(title="Last week", start_time=NOW - timedelta(days=7))
+    titles = [event.title for event in events_upcoming(now=NOW, limit=10)]
+    assert titles == ["Week-long festival", "Tonight"]

@@ -70,6 +70,9 @@ class FacebookPostInline(admin.TabularInline):
     ordering = ["-created_at", "-pk"]
     verbose_name_plural = "Facebook posts"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")  # shown on each row
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -82,7 +82,10 @@ def chromium():
 
 @pytest.fixture
 def page(request, chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    # The browser's language: English, or another with @pytest.mark.parametrize("page",
+    # ["it-IT"], indirect=True).
+    locale = getattr(request, "param", "en-GB")
+    context = chromium.new_context(base_url=live_server.url, locale=locale)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
