@@ -37,6 +37,15 @@ def _supporters_url() -> str:
 # --- Sign in with Patreon ------------------------------------------------------------------------
 
 
+def _not_available(request):
+    return _problem(
+        request,
+        "Sign-in is not available",
+        "Signing in with Patreon is not set up on this site yet. Please try later.",
+        status=503,
+    )
+
+
 def _problem(request, title: str, message: str, *, status: int, **extra):
     context = {"title": title, "message": message, **extra}
     return render(request, "patreon_sync/signin_problem.html", context, status=status)
@@ -53,12 +62,7 @@ def signin(request):
     next_url = oauth.safe_next(request, source.get("next"), default=_supporters_url())
     if request.method == "POST":
         if not oauth.is_configured():
-            return _problem(
-                request,
-                "Sign-in is not available",
-                "Signing in with Patreon is not set up on this site yet. Please try later.",
-                status=503,
-            )
+            return _not_available(request)
         return redirect(oauth.begin(request.session, next_url=next_url))
     viewer = viewer_for(request.user)
     context = {"viewer": viewer, "next": next_url, "configured": oauth.is_configured()}
@@ -108,12 +112,7 @@ def callback(request):
             retry_next=next_url,
         )
     if not oauth.is_configured():
-        return _problem(
-            request,
-            "Sign-in is not available",
-            "Signing in with Patreon is not set up on this site yet. Please try later.",
-            status=503,
-        )
+        return _not_available(request)
     try:
         # The user's token is used once, here, and never stored: /identity is all we need.
         tokens = client.exchange_authorization_code(code=code, redirect_uri=oauth.redirect_uri())
