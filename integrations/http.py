@@ -30,7 +30,7 @@ class IntegrationError(Exception):
     """A failed external call, with what every provider has: the message in plain words, the
     HTTP status, the operation, and (`transient`) whether trying again later can help.
 
-    What only one provider has (Graph's error codes, Patreon's code names) lives on that
+    What only one provider has (its own error codes and names) lives on that
     provider's subclass, in its `client.py`.
     """
 
