@@ -4,8 +4,9 @@ Each takes no arguments, returns a plain-words outcome and raises an
 `integrations.http.IntegrationError` when the work could not be done.
 """
 
-
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from integrations.http import NotConfigured
 from patreon_sync.documents import WebhookState, identity_name
@@ -16,14 +17,16 @@ from patreon_sync.tokens import creator_client
 
 def _require_token() -> None:
     if not settings.PATREON_CREATOR_ACCESS_TOKEN:
-        raise NotConfigured("Set PATREON_CREATOR_ACCESS_TOKEN first.")
+        raise NotConfigured(_("Set PATREON_CREATOR_ACCESS_TOKEN first."))
 
 
 def connection_check() -> str:
     """One cheap authenticated call (GET /identity): proves the creator token works."""
     _require_token()
     name = identity_name(creator_client().identity())
-    return f"Connected to Patreon as {name}." if name else "Connected to Patreon."
+    if name:
+        return _("Connected to Patreon as %(name)s.") % {"name": name}
+    return _("Connected to Patreon.")
 
 
 def webhook_states() -> list[WebhookState]:
@@ -35,17 +38,35 @@ def webhook_states() -> list[WebhookState]:
 def webhook_state() -> str:
     states = webhook_states()
     if not states:
-        return (
+        return _(
             "Patreon lists no webhook created by this client: create one in the Patreon "
             "developer portal pointing at /api/v1/patreon/webhook."
         )
     lines = []
     for state in states:
-        health = "PAUSED" if state.paused else "active"
-        lines.append(
-            f"Webhook {state.id} → {state.uri}: {health}, "
-            f"{state.failures} consecutive failures, triggers {', '.join(state.triggers)}."
-        )
+        values = {
+            "id": state.id,
+            "uri": state.uri,
+            "failures": state.failures,
+            "triggers": ", ".join(state.triggers),
+        }
+        if state.paused:
+            line = ngettext(
+                "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failure, "
+                "triggers %(triggers)s.",
+                "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failures, "
+                "triggers %(triggers)s.",
+                state.failures,
+            )
+        else:
+            line = ngettext(
+                "Webhook %(id)s → %(uri)s: active, %(failures)s consecutive failure, "
+                "triggers %(triggers)s.",
+                "Webhook %(id)s → %(uri)s: active, %(failures)s consecutive failures, "
+                "triggers %(triggers)s.",
+                state.failures,
+            )
+        lines.append(line % values)
     return " ".join(lines)
 
 
@@ -54,10 +75,14 @@ def webhook_resume() -> str:
     api = creator_client()
     paused = [state for state in webhook_states() if state.paused or state.failures > 0]
     if not paused:
-        return "No webhook is paused; nothing to resume."
+        return _("No webhook is paused; nothing to resume.")
     for state in paused:
         api.resume_webhook(state.id)
-    return f"Resumed {len(paused)} webhook(s); Patreon will now send the deliveries it held."
+    return ngettext(
+        "Resumed %(count)s webhook; Patreon will now send the deliveries it held.",
+        "Resumed %(count)s webhooks; Patreon will now send the deliveries it held.",
+        len(paused),
+    ) % {"count": len(paused)}
 
 
 def deliveries_retry_failed() -> str:
@@ -67,4 +92,8 @@ def deliveries_retry_failed() -> str:
     ).order_by("received_at", "pk")
     count = reprocess(deliveries=deliveries)
     failed = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).count()
-    return f"Reprocessed {count} deliveries; {failed} still failed."
+    return ngettext(
+        "Reprocessed %(count)s delivery; %(failed)s still failed.",
+        "Reprocessed %(count)s deliveries; %(failed)s still failed.",
+        count,
+    ) % {"count": count, "failed": failed}

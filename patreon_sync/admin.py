@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.admin import ValidChoicesAutocompleteSelect
 from patreon_sync.documents import PayloadError, load_document
@@ -34,11 +35,14 @@ from patreon_sync.supporters.webhooks import MEMBER_TRIGGERS, reprocess
 
 
 class ActiveFilter(admin.SimpleListFilter):
-    title = "supports now"
+    title = _("supports now")
     parameter_name = "active"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Active (paid, or declined within the grace period)"), ("no", "Not active")]
+        return [
+            ("yes", _("Active (paid, or declined within the grace period)")),
+            ("no", _("Not active")),
+        ]
 
     def queryset(self, request, queryset):
         condition = active_condition(now=timezone.now())
@@ -107,15 +111,15 @@ class SupporterAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # lapsed is a state; history stays
 
-    @admin.display(boolean=True, description="active")
+    @admin.display(boolean=True, description=_("active"))
     def active(self, supporter: Supporter) -> bool:
         return supporter_is_active(supporter=supporter, now=timezone.now())
 
-    @admin.display(description="entitled", ordering="currently_entitled_amount_cents")
+    @admin.display(description=_("entitled"), ordering="currently_entitled_amount_cents")
     def entitled(self, supporter: Supporter) -> str:
         return cents_text(supporter.currently_entitled_amount_cents)
 
-    @admin.display(description="tiers")
+    @admin.display(description=_("tiers"))
     def tier_titles(self, supporter: Supporter) -> str:
         return ", ".join(tier.title or tier.patreon_id for tier in supporter.tiers.all()) or "—"
 
@@ -144,15 +148,15 @@ class TierAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="price", ordering="amount_cents")
+    @admin.display(description=_("price"), ordering="amount_cents")
     def price(self, tier: Tier) -> str:
         return cents_text(tier.amount_cents)
 
-    @admin.display(description="entitled supporters", ordering="supporter_count")
+    @admin.display(description=_("entitled supporters"), ordering="supporter_count")
     def supporter_count(self, tier: Tier) -> int:
         return tier.supporter_count
 
-    @admin.display(description="active supporters", ordering="active_count")
+    @admin.display(description=_("active supporters"), ordering="active_count")
     def active_count(self, tier: Tier) -> int:
         return tier.active_count
 
@@ -160,12 +164,12 @@ class TierAdmin(admin.ModelAdmin):
 class TriggerFilter(admin.SimpleListFilter):
     """The triggers we handle, plus the rest: known from the code, not read from every row."""
 
-    title = gettext_lazy("trigger")
+    title = _("trigger")
     parameter_name = "event"
     OTHER = "other"
 
     def lookups(self, request, model_admin):
-        others = (self.OTHER, gettext_lazy("other triggers"))
+        others = (self.OTHER, _("other triggers"))
         return [*((trigger, trigger) for trigger in sorted(MEMBER_TRIGGERS)), others]
 
     def queryset(self, request, queryset):
@@ -206,11 +210,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="error")
+    @admin.display(description=_("error"))
     def short_error(self, delivery: WebhookDelivery) -> str:
         return Truncator(delivery.error).chars(80)
 
-    @admin.display(description="body")
+    @admin.display(description=_("body"))
     def pretty_body(self, delivery: WebhookDelivery) -> str:
         raw = bytes(delivery.body)
         try:
@@ -226,19 +230,30 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return request.user.has_perm("patreon_sync.change_webhookdelivery")
 
     @admin.action(
-        description="Reprocess selected deliveries (failed or waiting)", permissions=["reprocess"]
+        description=_("Reprocess selected deliveries (failed or waiting)"),
+        permissions=["reprocess"],
     )
     def reprocess_deliveries(self, request, queryset):
         count = reprocess(deliveries=queryset.order_by("received_at", "pk"))
         failed = queryset.filter(status=WebhookDelivery.Status.FAILED).count()
         level = messages.WARNING if failed else messages.SUCCESS
         skipped = queryset.count() - count
-        self.message_user(
-            request,
-            f"Reprocessed {count} deliveries; {failed} still failed"
-            + (f"; {skipped} were already done and left alone." if skipped else "."),
-            level,
-        )
+        reprocessed = ngettext(
+            "Reprocessed %(count)s delivery; %(failed)s still failed.",
+            "Reprocessed %(count)s deliveries; %(failed)s still failed.",
+            count,
+        ) % {"count": count, "failed": failed}
+        sentences = [reprocessed]
+        if skipped:
+            sentences.append(
+                ngettext(
+                    "%(count)s delivery was already done and left alone.",
+                    "%(count)s deliveries were already done and left alone.",
+                    skipped,
+                )
+                % {"count": skipped}
+            )
+        self.message_user(request, " ".join(sentences), level)
 
 
 @admin.register(SyncRun)
@@ -263,7 +278,7 @@ class SyncRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="error")
+    @admin.display(description=_("error"))
     def short_error(self, run: SyncRun) -> str:
         return Truncator(run.error).chars(80)
 
@@ -305,10 +320,10 @@ class ExclusiveContentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["created_at", "updated_at"]
 
-    @admin.display(description="price", ordering="required_tier__amount_cents")
+    @admin.display(description=_("price"), ordering="required_tier__amount_cents")
     def price(self, content: ExclusiveContent) -> str:
         return cents_text(content.required_tier.amount_cents)
 
-    @admin.display(boolean=True, description="file")
+    @admin.display(boolean=True, description=_("file"))
     def has_file(self, content: ExclusiveContent) -> bool:
         return bool(content.file)

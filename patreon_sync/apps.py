@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PatreonSyncConfig(AppConfig):
@@ -20,21 +21,21 @@ class PatreonSyncConfig(AppConfig):
                 actions=(
                     registry.ProviderAction(
                         "test_connection",
-                        "Test the connection",
+                        _("Test the connection"),
                         actions.connection_check,
-                        help_text="One call to Patreon with the creator token.",
+                        help_text=_("One call to Patreon with the creator token."),
                     ),
                     registry.ProviderAction(
                         "retry_failed",
-                        "Reprocess failed deliveries",
+                        _("Reprocess failed deliveries"),
                         actions.deliveries_retry_failed,
                         permission="patreon_sync.change_webhookdelivery",
                     ),
                     registry.ProviderAction(
                         "webhook_state",
-                        "Is our webhook paused?",
+                        _("Is our webhook paused?"),
                         actions.webhook_state,
-                        help_text=(
+                        help_text=_(
                             "Patreon pauses our webhook after repeated failed deliveries and "
                             "tells no one: this page only knows by asking Patreon, which this "
                             "button does. While paused, supporter changes reach the site only "
@@ -43,10 +44,10 @@ class PatreonSyncConfig(AppConfig):
                     ),
                     registry.ProviderAction(
                         "resume_webhook",
-                        "Resume the webhook",
+                        _("Resume the webhook"),
                         actions.webhook_resume,
                         permission="patreon_sync.change_webhookdelivery",  # changes Patreon's state
-                        help_text=(
+                        help_text=_(
                             "Unpauses our webhook (harmless if it is not paused); Patreon then "
                             "sends what it held back."
                         ),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.utils.translation import gettext as _
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -18,10 +19,15 @@ def check_exclusive_files_root(app_configs, **kwargs):
     public = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
     return [
         Error(
-            f"EXCLUSIVE_FILES_ROOT ({root}) is inside {name}, which the web server serves to "
-            "anyone: supporters' files would open without the tier check.",
-            hint="Set EXCLUSIVE_FILES_ROOT to a folder outside MEDIA_ROOT and STATIC_ROOT "
-            "(default var/exclusive/).",
+            _(
+                "EXCLUSIVE_FILES_ROOT (%(root)s) is inside %(name)s, which the web server serves "
+                "to anyone: supporters' files would open without the tier check."
+            )
+            % {"root": root, "name": name},
+            hint=_(
+                "Set EXCLUSIVE_FILES_ROOT to a folder outside MEDIA_ROOT and STATIC_ROOT "
+                "(default var/exclusive/)."
+            ),
             id="patreon_sync.E001",
         )
         for name, folder in public.items()
@@ -42,10 +48,14 @@ def check_patreon_webhook_secret(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "Patreon is configured but PATREON_WEBHOOK_SECRET is not: every webhook delivery "
-            "will be refused, so supporters change only when sync_patrons runs.",
-            hint="Copy the secret of the webhook from the Patreon developer portal "
-            "(My clients > the client > Webhooks) into PATREON_WEBHOOK_SECRET.",
+            _(
+                "Patreon is configured but PATREON_WEBHOOK_SECRET is not: every webhook "
+                "delivery will be refused, so supporters change only when sync_patrons runs."
+            ),
+            hint=_(
+                "Copy the secret of the webhook from the Patreon developer portal "
+                "(My clients > the client > Webhooks) into PATREON_WEBHOOK_SECRET."
+            ),
             id="tdc.W002",
         )
     ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_q.models import Schedule
 
 from integrations.models import IntegrationLog
@@ -55,13 +56,17 @@ def integration_status() -> IntegrationStatus:
     problems = status.problems
     if not settings.PATREON_CREATOR_ACCESS_TOKEN:
         problems.append(
-            "No creator token: set PATREON_CREATOR_ACCESS_TOKEN (Patreon developer portal, "
-            "your client's Creator's Access Token) so supporters can be synced."
+            _(
+                "No creator token: set PATREON_CREATOR_ACCESS_TOKEN (Patreon developer portal, "
+                "your client's Creator's Access Token) so supporters can be synced."
+            )
         )
     if not settings.PATREON_WEBHOOK_SECRET:
         problems.append(
-            "Every webhook delivery is refused: set PATREON_WEBHOOK_SECRET to the secret shown "
-            "for this site's webhook in the Patreon developer portal."
+            _(
+                "Every webhook delivery is refused: set PATREON_WEBHOOK_SECRET to the secret "
+                "shown for this site's webhook in the Patreon developer portal."
+            )
         )
 
     last_ok = (
@@ -82,7 +87,8 @@ def integration_status() -> IntegrationStatus:
     if last_failed:
         errors.append((last_failed["created_at"], last_failed["error"]))
     if last_run and last_run.error:
-        errors.append((last_run.finished_at or last_run.started_at, f"Sync: {last_run.error}"))
+        when = last_run.finished_at or last_run.started_at
+        errors.append((when, _("Sync: %(error)s") % {"error": last_run.error}))
     last_failed_delivery = (
         WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED)
         .values("processed_at", "error")
@@ -90,7 +96,10 @@ def integration_status() -> IntegrationStatus:
     )
     if last_failed_delivery and last_failed_delivery["processed_at"]:
         errors.append(
-            (last_failed_delivery["processed_at"], f"Webhook: {last_failed_delivery['error']}")
+            (
+                last_failed_delivery["processed_at"],
+                _("Webhook: %(error)s") % {"error": last_failed_delivery["error"]},
+            )
         )
     if errors:
         status.last_error_at, status.last_error = max(errors, key=lambda item: item[0])
@@ -99,34 +108,45 @@ def integration_status() -> IntegrationStatus:
     status.waiting = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.RECEIVED).count()
     if status.failed:
         problems.append(
-            f"{status.failed} webhook deliveries failed: open them, fix the cause shown, and "
-            "use “Reprocess” (a sync_patrons run also repairs the supporters)."
+            ngettext(
+                "%(count)s webhook delivery failed: open it, fix the cause shown, and use "
+                "“Reprocess” (a sync_patrons run also repairs the supporters).",
+                "%(count)s webhook deliveries failed: open them, fix the cause shown, and use "
+                "“Reprocess” (a sync_patrons run also repairs the supporters).",
+                status.failed,
+            )
+            % {"count": status.failed}
         )
     stuck = WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.RECEIVED, received_at__lt=now - STUCK_AFTER
     ).exists()
     if stuck:
         problems.append(
-            "Webhook deliveries are waiting unprocessed: start the task worker "
-            "(python manage.py qcluster), or select them and use “Reprocess”."
+            _(
+                "Webhook deliveries are waiting unprocessed: start the task worker "
+                "(python manage.py qcluster), or select them and use “Reprocess”."
+            )
         )
     if settings.PATREON_CREATOR_ACCESS_TOKEN:
         if last_run and not last_run.complete and last_run.error:
             problems.append(
-                f"The last sync_patrons run stopped: {last_run.error} "
-                "Fix the cause and run python manage.py sync_patrons."
+                _(
+                    "The last sync_patrons run stopped: %(error)s Fix the cause and run "
+                    "python manage.py sync_patrons."
+                )
+                % {"error": last_run.error}
             )
         _sync_advice(status, now=now, last_complete=last_complete)
 
     _token_health(status)
     links = [
-        ("Supporters", _admin_url("patreon_sync_supporter")),
-        ("Tiers", _admin_url("patreon_sync_tier")),
+        (_("Supporters"), _admin_url("patreon_sync_supporter")),
+        (_("Tiers"), _admin_url("patreon_sync_tier")),
         (
-            "Failed webhook deliveries",
+            _("Failed webhook deliveries"),
             _admin_url("patreon_sync_webhookdelivery", "status__exact=failed"),
         ),
-        ("Sync runs", _admin_url("patreon_sync_syncrun")),
+        (_("Sync runs"), _admin_url("patreon_sync_syncrun")),
     ]
     status.links = [(label, url) for label, url in links if url]
     return status
@@ -176,35 +196,42 @@ def _when(moment) -> str:
 
 def _token_health(status: IntegrationStatus) -> None:
     if not settings.PATREON_CREATOR_ACCESS_TOKEN:
-        status.token, status.token_ok = "Not set", False
+        status.token, status.token_ok = _("Not set"), False
         return
     row = token_status()
     renews = can_refresh()
     if row is not None and row.broken:
         status.token_ok = False
-        status.token = "Refused by Patreon"
+        status.token = _("Refused by Patreon")
         status.problems.append(
-            f"Patreon refused the creator token ({row.last_refresh_error}). Issue a new "
-            "creator access and refresh token in the Patreon developer portal and set "
-            "PATREON_CREATOR_ACCESS_TOKEN and PATREON_CREATOR_REFRESH_TOKEN."
+            _(
+                "Patreon refused the creator token (%(reason)s). Issue a new creator access "
+                "and refresh token in the Patreon developer portal and set "
+                "PATREON_CREATOR_ACCESS_TOKEN and PATREON_CREATOR_REFRESH_TOKEN."
+            )
+            % {"reason": row.last_refresh_error}
         )
         return
+    # Each part is a clause of its own; the page shows them joined by semicolons.
     parts = []
     if row is not None and row.expires_at:
-        parts.append(f"valid until {timezone.localtime(row.expires_at):%d %b %Y %H:%M}")
+        parts.append(_("valid until %(when)s") % {"when": _when(row.expires_at)})
         status.token_ok = row.expires_at > timezone.now()
     else:
-        parts.append("expiry unknown until the first renewal")
+        parts.append(_("expiry unknown until the first renewal"))
         status.token_ok = True
-    parts.append("renews itself" if renews else "does not renew itself")
+    parts.append(_("renews itself") if renews else _("does not renew itself"))
     if row is not None and row.last_refresh_ok is False:
-        parts.append(f"last renewal failed: {row.last_refresh_error}")
+        parts.append(_("last renewal failed: %(reason)s") % {"reason": row.last_refresh_error})
         status.problems.append(
-            f"The last creator token renewal failed ({row.last_refresh_error}); it is retried "
-            "on the next call. If it keeps failing, check PATREON_CLIENT_ID/SECRET."
+            _(
+                "The last creator token renewal failed (%(reason)s); it is retried on the next "
+                "call. If it keeps failing, check PATREON_CLIENT_ID/SECRET."
+            )
+            % {"reason": row.last_refresh_error}
         )
     elif row is not None and row.refreshed_at:
-        parts.append(f"last renewed {timezone.localtime(row.refreshed_at):%d %b %Y %H:%M}")
+        parts.append(_("last renewed %(when)s") % {"when": _when(row.refreshed_at)})
     if not renews:
         missing = [name for name in RENEWAL_SETTINGS if not getattr(settings, name)]
         status.problems.append(
@@ -215,5 +242,7 @@ def _token_health(status: IntegrationStatus) -> None:
             % {"settings": ", ".join(missing)}
         )
     if status.token_ok is False:
-        status.problems.append("The creator token has expired: set a new one.")
-    status.token = "; ".join(parts).capitalize()
+        status.problems.append(_("The creator token has expired: set a new one."))
+    token = "; ".join(parts)
+    # Only the first letter: the rest holds names and settings as written.
+    status.token = token[:1].upper() + token[1:]

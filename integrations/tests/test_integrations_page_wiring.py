@@ -174,7 +174,7 @@ def test_resuming_the_webhook_asks_patreon_to_unpause_it(staff_client, patreon_c
     )
     html = patreon_action(staff_client, "resume_webhook")
     assert resume.call_count == 1
-    assert "Patreon: Resume the webhook: Resumed 1 webhook(s)" in html
+    assert "Patreon: Resume the webhook: Resumed 1 webhook;" in html
     assert CREATOR_TOKEN not in html
 
 

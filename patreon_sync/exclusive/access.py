@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from patreon_sync.models import Supporter, Tier
 from patreon_sync.supporters.selectors import supporter_entitled_cents, supporter_for_user
@@ -106,7 +107,7 @@ def _tier_for(*, patreon_tier_id: str | None, amount_cents: int | None) -> Tier:
         tier = Tier.objects.filter(patreon_id=patreon_tier_id).first()
         if tier is None:
             # Not synced yet: gate at an unreachable price rather than open the page.
-            return Tier(patreon_id=patreon_tier_id, title="a tier", amount_cents=2**31 - 1)
+            return Tier(patreon_id=patreon_tier_id, title="", amount_cents=2**31 - 1)
         return tier
     # A price gate: the cheapest tier at that price or above names it for the visitor.
     tier = Tier.objects.filter(amount_cents__gte=amount_cents).order_by("amount_cents").first()
@@ -126,7 +127,7 @@ def require_tier(*, patreon_tier_id: str | None = None, amount_cents: int | None
             tier = _tier_for(patreon_tier_id=patreon_tier_id, amount_cents=amount_cents)
             viewer = viewer_for(request.user)
             if not viewer.may_open(tier.amount_cents):
-                return locked_response(request, viewer=viewer, tier=tier, what="This page")
+                return locked_response(request, viewer=viewer, tier=tier, what=_("This page"))
             request.patreon_viewer = viewer
             return view(request, *args, **kwargs)
 

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patreon_sync.documents import PatreonIdentity
 from patreon_sync.models import Supporter
@@ -107,24 +108,28 @@ def patreon_signin(*, identity: PatreonIdentity, current_user=None) -> SigninOut
         supporter = _supporter_for(identity)
         if supporter is None:
             raise NotAMember(
-                "Not a supporter yet",
-                "Your Patreon account is not a member of The Dreamer's Cave yet. "
-                "Join on Patreon, then sign in again.",
+                _("Not a supporter yet"),
+                _(
+                    "Your Patreon account is not a member of The Dreamer's Cave yet. "
+                    "Join on Patreon, then sign in again."
+                ),
                 status=200,
             )
         if supporter.user_id is not None:
             if current is not None and supporter.user_id != current.pk:
                 raise SigninRefused(
-                    "Linked to another account",
-                    "This Patreon account is already linked to another account on this site. "
-                    "Sign out and sign in with Patreon to use that account.",
+                    _("Linked to another account"),
+                    _(
+                        "This Patreon account is already linked to another account on this "
+                        "site. Sign out and sign in with Patreon to use that account."
+                    ),
                     status=409,
                 )
             user = supporter.user
             if not user.is_active:
                 raise SigninRefused(
-                    "Account disabled",
-                    "This account is disabled. Please contact the staff.",
+                    _("Account disabled"),
+                    _("This account is disabled. Please contact the staff."),
                     status=403,
                 )
             return SigninOutcome(user, supporter, created_user=False, linked_now=False)
@@ -133,9 +138,11 @@ def patreon_signin(*, identity: PatreonIdentity, current_user=None) -> SigninOut
         if current is not None:
             if Supporter.objects.filter(user=current).exists():
                 raise SigninRefused(
-                    "Another Patreon account is linked",
-                    "Your account is already linked to a different Patreon account. "
-                    "Unlink it on your account page first.",
+                    _("Another Patreon account is linked"),
+                    _(
+                        "Your account is already linked to a different Patreon account. "
+                        "Unlink it on your account page first."
+                    ),
                     status=409,
                 )
             user = current

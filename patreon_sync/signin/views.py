@@ -13,6 +13,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -40,8 +41,8 @@ def _supporters_url() -> str:
 def _not_available(request):
     return _problem(
         request,
-        "Sign-in is not available",
-        "Signing in with Patreon is not set up on this site yet. Please try later.",
+        _("Sign-in is not available"),
+        _("Signing in with Patreon is not set up on this site yet. Please try later."),
         status=503,
     )
 
@@ -77,9 +78,11 @@ def callback(request):
     if pending is None:
         return _problem(
             request,
-            "This sign-in cannot be completed",
-            "The sign-in was not started in this browser, was already used, or took too long. "
-            "Nothing was changed. Please start again.",
+            _("This sign-in cannot be completed"),
+            _(
+                "The sign-in was not started in this browser, was already used, or took too "
+                "long. Nothing was changed. Please start again."
+            ),
             status=400,
         )
     next_url = oauth.safe_next(request, pending.next_url, default=_supporters_url())
@@ -88,17 +91,20 @@ def callback(request):
         if error == "access_denied":
             return _problem(
                 request,
-                "Sign-in cancelled",
-                "You did not allow The Dreamer's Cave to see your Patreon account, so you are "
-                "not signed in. Nothing was changed.",
+                _("Sign-in cancelled"),
+                _(
+                    "You did not allow The Dreamer's Cave to see your Patreon account, so you "
+                    "are not signed in. Nothing was changed."
+                ),
                 status=200,
                 retry_next=next_url,
             )
         shown = error if OAUTH_ERROR_CODE.match(error) else "unknown"
         return _problem(
             request,
-            "Patreon did not sign you in",
-            f"Patreon answered with an error ({shown}). Nothing was changed. Please try again.",
+            _("Patreon did not sign you in"),
+            _("Patreon answered with an error (%(code)s). Nothing was changed. Please try again.")
+            % {"code": shown},
             status=400,
             retry_next=next_url,
         )
@@ -106,8 +112,8 @@ def callback(request):
     if not code:
         return _problem(
             request,
-            "This sign-in cannot be completed",
-            "Patreon's answer had no authorization code. Nothing was changed. Please try again.",
+            _("This sign-in cannot be completed"),
+            _("Patreon's answer had no authorization code. Nothing was changed. Please try again."),
             status=400,
             retry_next=next_url,
         )
@@ -121,18 +127,22 @@ def callback(request):
         if isinstance(exc, client.PatreonError) and exc.code_name == "invalid_grant":
             return _problem(
                 request,
-                "This sign-in link was already used",
-                "Patreon did not accept this sign-in: its code was already used or has "
-                "expired. Nothing was changed. Please start again.",
+                _("This sign-in link was already used"),
+                _(
+                    "Patreon did not accept this sign-in: its code was already used or has "
+                    "expired. Nothing was changed. Please start again."
+                ),
                 status=400,
                 retry_next=next_url,
             )
         logger.warning("Patreon sign-in failed: %s", exc.message)
         return _problem(
             request,
-            "Patreon refused the sign-in",
-            "Patreon refused our sign-in request. Nothing was changed. The staff can see the "
-            "reason in the admin's external calls.",
+            _("Patreon refused the sign-in"),
+            _(
+                "Patreon refused our sign-in request. Nothing was changed. The staff can see "
+                "the reason in the admin's external calls."
+            ),
             status=502,
             retry_next=next_url,
         )
@@ -140,9 +150,11 @@ def callback(request):
         logger.warning("Patreon sign-in could not reach Patreon: %s", exc.message)
         return _problem(
             request,
-            "Patreon is not answering",
-            "We could not reach Patreon just now. Nothing was changed. Please try again in a "
-            "few minutes.",
+            _("Patreon is not answering"),
+            _(
+                "We could not reach Patreon just now. Nothing was changed. Please try again in "
+                "a few minutes."
+            ),
             status=503,
             retry_next=next_url,
         )
@@ -150,9 +162,11 @@ def callback(request):
         logger.warning("Patreon sign-in: unexpected identity answer: %s", exc)
         return _problem(
             request,
-            "Patreon's answer was not understood",
-            "Patreon answered in a way we did not expect. Nothing was changed. Please try "
-            "again later.",
+            _("Patreon's answer was not understood"),
+            _(
+                "Patreon answered in a way we did not expect. Nothing was changed. Please try "
+                "again later."
+            ),
             status=502,
             retry_next=next_url,
         )
@@ -168,18 +182,20 @@ def callback(request):
         # The same supporter signing in twice at once: the other request won; nothing half-done.
         return _problem(
             request,
-            "Please try again",
-            "Your sign-in crossed another one for the same Patreon account. Nothing was "
-            "changed. Please sign in again.",
+            _("Please try again"),
+            _(
+                "Your sign-in crossed another one for the same Patreon account. Nothing was "
+                "changed. Please sign in again."
+            ),
             status=409,
             retry_next=next_url,
         )
     if request.user != outcome.user:
         login(request, outcome.user, backend=MODEL_BACKEND)
     if outcome.linked_now:
-        messages.success(request, "Your Patreon account is now linked.")
+        messages.success(request, _("Your Patreon account is now linked."))
     else:
-        messages.success(request, "Signed in with Patreon.")
+        messages.success(request, _("Signed in with Patreon."))
     return redirect(next_url)
 
 
@@ -211,16 +227,18 @@ def unlink(request):
     if patreon_unlink(user=request.user):
         messages.success(
             request,
-            "Your Patreon account is unlinked; your Patreon membership has not changed. To link "
-            "it again, use “Link your Patreon account” on this page while signed in.",
+            _(
+                "Your Patreon account is unlinked; your Patreon membership has not changed. To "
+                "link it again, use “Link your Patreon account” on this page while signed in."
+            ),
         )
     else:
-        messages.info(request, "No Patreon account was linked.")
+        messages.info(request, _("No Patreon account was linked."))
     return redirect(reverse("patreon_sync:account"))
 
 
 @require_POST
 def signout(request):
     logout(request)
-    messages.info(request, "You are signed out.")
+    messages.info(request, _("You are signed out."))
     return redirect(_supporters_url())

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 ADVICE = {
     "no token": "No creator token: set PATREON_CREATOR_ACCESS_TOKEN",
     "no secret": "Every webhook delivery is refused: set PATREON_WEBHOOK_SECRET",
-    "failed deliveries": "webhook deliveries failed",
+    "failed deliveries": "fix the cause shown, and use “Reprocess”",
     "waiting deliveries": "Webhook deliveries are waiting unprocessed",
     "run stopped": "The last sync_patrons run stopped",
     "not scheduled": "and none is scheduled: schedule python manage.py sync_patrons daily",

@@ -137,7 +137,7 @@ def test_retry_failed_reprocesses_what_failed(webhook_only):
         received_at=timezone.now(),
     )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", error="earlier")
-    assert actions.deliveries_retry_failed() == "Reprocessed 1 deliveries; 0 still failed."
+    assert actions.deliveries_retry_failed() == "Reprocessed 1 delivery; 0 still failed."
     assert Supporter.objects.count() == 1
 
 
@@ -189,7 +189,7 @@ def test_the_reprocess_action_applies_a_failed_delivery(staff_client, webhook_on
     response = staff_client.post(
         url, {"action": "reprocess_deliveries", "_selected_action": [delivery.pk]}, follow=True
     )
-    assert "Reprocessed 1 deliveries; 0 still failed." in response.content.decode()
+    assert "Reprocessed 1 delivery; 0 still failed." in response.content.decode()
     assert WebhookDelivery.objects.get().status == "processed"
     detail = staff_client.get(
         reverse("admin:patreon_sync_webhookdelivery_change", args=[delivery.pk])
