@@ -35,8 +35,10 @@ CHECKED_FOR_ITALIAN = [
     "tdc/settings.py",
     "tdc/urls.py",
     "integrations/apps.py",
+    "patreon_sync/",
     "templates/admin/base_site.html",
     "templates/includes/language_switch.html",
+    "templates/patreon_sync/",
 ]
 
 Key = tuple[str, str]  # (context, msgid)
