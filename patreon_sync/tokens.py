@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integrations.http import IntegrationError, NotConfigured, PermanentError
 from patreon_sync import client
@@ -145,11 +146,12 @@ def _mark_broken(reason: str) -> None:
 
 
 def _broken_message(reason: str) -> str:
-    return (
-        f"Patreon refused the creator credentials ({reason}). Issue a new creator access and "
+    # In the reader's language when a button asks; the reason stays as recorded.
+    return _(
+        "Patreon refused the creator credentials (%(reason)s). Issue a new creator access and "
         "refresh token in the Patreon developer portal and set PATREON_CREATOR_ACCESS_TOKEN "
         "and PATREON_CREATOR_REFRESH_TOKEN."
-    )
+    ) % {"reason": reason}
 
 
 def creator_client() -> client.PatreonClient:
