@@ -56,8 +56,12 @@ def test_a_new_message_in_a_checked_file_fails_the_check_until_it_is_translated(
 
     # What the fix command does (it ran in the copy), then a translator's work.
     ours = polib.pofile(str(tmp_path / "locale" / "it" / "LC_MESSAGES" / "django.po"))
-    assert new in problems(from_the_code, ours, scope)["not translated"]
-    ours.find("Three events need a poster").msgstr = "Tre eventi aspettano una locandina"
+    # msgmerge leaves it empty, or marks it fuzzy with a guess from a similar message.
+    found = problems(from_the_code, ours, scope)
+    assert new in found.get("not translated", []) + found.get("fuzzy", [])
+    entry = ours.find("Three events need a poster")
+    entry.msgstr = "Tre eventi aspettano una locandina"
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     assert new not in str(problems(from_the_code, ours, scope))
 
 
@@ -88,8 +92,8 @@ def test_the_check_names_fuzzy_untranslated_and_vanished_messages():
 
 
 def test_the_check_covers_only_the_files_listed_so_far():
-    from_the_code = _catalogue(_entry("Not yet", where="events/admin.py"))
-    ours = _catalogue(_entry("Not yet", where="events/admin.py"))
+    from_the_code = _catalogue(_entry("Not yet", where="patreon_sync/admin.py"))
+    ours = _catalogue(_entry("Not yet", where="patreon_sync/admin.py"))
 
     assert problems(from_the_code, ours) == {}
     assert problems(from_the_code, ours, scope=[""]) == {"not translated": ["'Not yet'"]}
