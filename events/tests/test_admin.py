@@ -34,7 +34,7 @@ def test_event_list_shows_start_in_venue_zone_and_slt(staff_client, make_event):
     url = reverse("admin:events_event_changelist")
     page = staff_client.get(url, {"when": "all"}).content.decode()
     assert "Sat 5 Dec 2026, 21:00 CET" in page
-    assert "Sat 5 Dec 2026, 12:00 PST" in page
+    assert "Sat 5 Dec 2026, 12:00 SLT" in page  # Second Life names its clock SLT
 
 
 def test_event_change_page_and_filters_load(staff_client, demo):
