@@ -161,6 +161,8 @@ SHOWN = _catalogue(
     _italian("Add %(name)s", "Aggiungi %(name)s"),
     _italian("Patreon", "Patreon"),
     _italian("%(count)s", "%(count)s"),
+    _italian("second", "secondo"),
+    _italian("Weekly", "Ogni settimana"),
     _italian(
         "%(count)s event needs attention",
         msgid_plural="%(count)s events need attention",
@@ -186,6 +188,8 @@ SHOWN = _catalogue(
         ("Scegli evento da modificare", []),  # "Event" inside an Italian word is not English
         ("Eventi: 3. Sostieni su Patreon", []),  # the same in both languages
         ("Aggiungi Luna Sparrow", []),
+        ("Orari in SLT (l'ora di Second Life)", []),  # a name, not the English "second"
+        ("Ogni settimana: venerdì (FREQ=WEEKLY;BYDAY=FR)", []),  # a rule's code
     ],
 )
 def test_the_check_for_english_on_italian_pages_finds_our_words_only(text, english):
