@@ -10,6 +10,7 @@ import polib
 import pytest
 from django.conf import settings
 
+from tdc.django_italian_gaps import ARTICLE_FREE
 from tdc.tests.catalogue import (
     CATALOGUE,
     CHECKED_FOR_ITALIAN,
@@ -120,6 +121,7 @@ def test_our_italian_keeps_djangos_own_words():
         f"{show(key(entry))}: ours {entry.msgstr!r}, Django's {django[django_key(key(entry))]!r}"
         for entry in committed()
         if entry.translated()
+        and entry.msgid not in ARTICLE_FREE
         and django_key(key(entry)) in django
         and django[django_key(key(entry))] != entry.msgstr
     ]
