@@ -194,7 +194,7 @@ class SyncRun(models.Model):
     dry_run = models.BooleanField(_("dry run"), default=False)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     members = models.PositiveIntegerField(_("members"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("supporters", "created"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     lapsed = models.PositiveIntegerField(_("lapsed"), default=0)
@@ -206,7 +206,7 @@ class SyncRun(models.Model):
         verbose_name_plural = _("sync runs")
 
     def __str__(self) -> str:
-        return gettext("sync %(when)s") % {"when": f"{self.started_at:%Y-%m-%d %H:%M}"}
+        return gettext("sync run %(when)s") % {"when": f"{self.started_at:%Y-%m-%d %H:%M}"}
 
 
 def exclusive_files_storage() -> FileSystemStorage:

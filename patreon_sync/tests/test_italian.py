@@ -46,9 +46,7 @@ def test_the_integrations_page_advises_in_italian_and_quotes_the_recorded_error(
     ]
     assert status.token == "Scadenza sconosciuta fino al primo rinnovo; non si rinnova da solo"
     assert status.last_error == "Webhook: The body is not JSON."
-    assert dict(status.links)["Consegne del webhook non riuscite"].endswith(
-        "?status__exact=failed"
-    )
+    assert dict(status.links)["Consegne del webhook non riuscite"].endswith("?status__exact=failed")
 
 
 def test_the_same_advice_reads_in_english_with_its_number_agreeing(patreon):

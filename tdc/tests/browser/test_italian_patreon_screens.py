@@ -17,8 +17,9 @@ from tdc.tests.catalogue import english_in
 
 ITALIAN_BROWSER = pytest.mark.parametrize("page", ["it-IT"], indirect=True)
 
-# Patreon's trigger names ("members:pledge:create") are codes, the same in every language.
-_TRIGGER = re.compile(r"\b(?:members|posts|pledges?)(?::[a-z_]+)+")
+# Patreon's trigger names ("members:pledge:create") and its header's name are codes, the same
+# in every language.
+_TRIGGER = re.compile(r"\b(?:members|posts|pledges?)(?::[a-z_]+)+|X-Patreon-Event", re.I)
 
 # (path, heading) in the admin; {supporter} and {delivery} stand for the ids of `shown`'s.
 ADMIN_SCREENS = [
@@ -33,15 +34,16 @@ ADMIN_SCREENS = [
 SUPPORTER_SCREENS = [
     ("/supporters/", "Per i nostri sostenitori"),
     ("/accounts/", "Il tuo account"),
-    ("/supporters/{locked}/", "Backstage notes è per i sostenitori"),
-    ("/supporters/{open}/", "Friday set recording"),
+    ("/supporters/{locked}/", "Dietro le quinte è per i sostenitori"),
+    ("/supporters/{open}/", "Luna Sparrow, il set completo"),
 ]
 
 
 @pytest.fixture
 def shown(transactional_db, settings, django_user_model):
     """A campaign as the screens show it: two paid tiers, a supporter of the lower one linked
-    to a site account, content for each tier, and webhook deliveries (one failed)."""
+    to a site account, content for each tier (written by staff, in Italian), and webhook
+    deliveries (one failed)."""
     settings.PATREON_CLIENT_ID = "client-id-1234"  # sign-in available
     settings.PATREON_CLIENT_SECRET = "client-secret-5678"
     friend = Tier.objects.create(
@@ -75,18 +77,18 @@ def shown(transactional_db, settings, django_user_model):
         last_charge_status="Declined",
     )
     open_content = ExclusiveContent.objects.create(
-        title="Friday set recording",
-        slug="friday-set",
-        summary="The whole set, from the first chord.",
-        body="Thank you for listening.",
+        title="Luna Sparrow, il set completo",
+        slug="luna-sparrow-set",
+        summary="Tutto il concerto, dalla prima nota.",
+        body="Grazie per l'ascolto.",
         link="https://example.org/unlisted",
         required_tier=friend,
         published=True,
     )
     locked = ExclusiveContent.objects.create(
-        title="Backstage notes",
-        slug="backstage-notes",
-        summary="What happens before the show.",
+        title="Dietro le quinte",
+        slug="dietro-le-quinte",
+        summary="Cosa succede prima dello spettacolo.",
         required_tier=backstage,
         published=True,
     )
@@ -139,14 +141,12 @@ def signed_in_as(page, user, live_server) -> None:
 
 
 def english_left(page) -> list[str]:
-    """Our English left on an admin screen, two things aside. The side bar names every app's
-    models, third-party ones too (django-q2's "Failed tasks", axes' "Access attempts"), and the
-    admin index's test looks at it. A recorded error is shown as it was recorded, in English
-    (written by the task worker, which has no reader, often quoting Patreon)."""
+    """Our English left on an admin screen, recorded errors aside: they are shown as they were
+    recorded, in English (written by the task worker, which has no reader, often quoting
+    Patreon)."""
     page.evaluate(
-        """() => document.querySelectorAll(
-          "#nav-sidebar, td.field-short_error, .field-error .readonly"
-        ).forEach(element => element.remove())"""
+        """() => document.querySelectorAll("td.field-short_error, .field-error .readonly")
+          .forEach(element => element.remove())"""
     )
     return english_in(_TRIGGER.sub(" ", page_text(page)))
 
