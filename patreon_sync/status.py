@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.models import Schedule
 
+from events.when import date_and_time
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 from patreon_sync.models import SyncRun, WebhookDelivery
@@ -191,7 +192,7 @@ def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | Non
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
+    return date_and_time(moment, timezone.get_current_timezone())
 
 
 def _token_health(status: IntegrationStatus) -> None:

@@ -167,10 +167,9 @@ def test_the_awaited_sync_and_the_stopped_worker_say_when_it_was_due(patreon):
     due = timezone.now() - timedelta(minutes=11)
     schedule_due(due)
     [problem] = integration_status().problems
-    local = timezone.localtime(due)
-    assert f"was due on {local:%-d %b %Y, %H:%M} and has not started" in problem
+    local = timezone.localtime(due)  # in the page's one style, the zone named
+    assert f"was due on {local:%a %-d %b %Y, %H:%M} {local.tzname()} and has not" in problem
     schedule_due(due + timedelta(minutes=20))
     [note] = integration_status().notes
-    assert note.endswith(
-        f"it runs next on {timezone.localtime(due + timedelta(minutes=20)):%-d %b %Y, %H:%M}."
-    )
+    later = timezone.localtime(due + timedelta(minutes=20))
+    assert note.endswith(f"it runs next on {later:%a %-d %b %Y, %H:%M} {later.tzname()}.")
