@@ -13,3 +13,14 @@ class FacebookConfig(AppConfig):
 
         signals.connect()
         register_demo_rows(add_demo_rows)
+        _tell_staff_of_changes()
+
+
+def _tell_staff_of_changes() -> None:
+    """Saves after which the integrations page's verdict may have turned: staff are told now."""
+    from integrations.facebook.models import FacebookPost, TokenCheck
+    from integrations.notices.queue import watch
+
+    fine = {FacebookPost.Status.QUEUED, FacebookPost.Status.SENDING, FacebookPost.Status.POSTED}
+    watch(TokenCheck)
+    watch(FacebookPost, when=lambda post: post.status not in fine)  # failed, to check, held
