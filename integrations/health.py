@@ -4,6 +4,7 @@ A read-only selector: a few queries per integration, never an external call.
 """
 
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -149,7 +150,7 @@ def _warn_of_token_expiry(status: IntegrationStatus) -> None:
     if expires_at is None or status.token_ok is False or expires_at <= now:
         return  # an expired token is the provider's own problem (token_ok False)
     if expires_at - now <= TOKEN_EXPIRY_WARNING:
-        days = max(1, (expires_at - now).days)
+        days = math.ceil((expires_at - now) / timedelta(days=1))
         status.problems.append(
             ngettext(
                 "The token stops working on %(day)s, in %(days)d day: renew it before then.",

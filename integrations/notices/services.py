@@ -116,8 +116,8 @@ def _due_locked(
         row.observed, row.observed_since, row.observed_bad = fingerprint, now, bad
         row.changes_since_notice += 1
     if row.notified == row.observed:
-        # Back to what staff were last told (a flap that settled): nothing new to say.
-        row.changes_since_notice = 0
+        # Back to what staff were last told (a flap that settled): nothing new to say; the
+        # changes stay counted for the next notice's summary.
         row.save()
         return None
     if not row.observed_bad and not row.notified_bad:
