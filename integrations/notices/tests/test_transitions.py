@@ -32,9 +32,7 @@ def test_a_working_integration_that_starts_failing_sends_one_notice(
     assert "Facebook is failing: its last attempt failed." in body
     assert "Since: 2 Dec 2026, 06:05" in body  # the venue's zone
     assert "Last worked: 2 Dec 2026, 06:01" in body
-    assert (
-        "Last error: Network error: could not reach graph.facebook.com (Connection" in body
-    )
+    assert "Last error: Network error: could not reach graph.facebook.com (Connection" in body
     assert "https://tdc.example/admin/integrations/health/" in body
     assert "EAAG-page-token-never-shown" not in body
     assert mail.outbox[0].to == ["anna@example.org"]
