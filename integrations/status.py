@@ -207,5 +207,13 @@ STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
         name="Staff notices",
         service="staff_notices",
         status="integrations.notices.status.integration_status",
+        actions=(
+            ProviderAction(
+                "test_connection",
+                "Send a test notice",
+                "integrations.notices.actions.test_notice",
+                help_text="An e-mail to each recipient, and a message in the staff chat.",
+            ),
+        ),
     ),
 )

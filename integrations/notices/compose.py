@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -133,3 +133,22 @@ def digest(reports: list[IntegrationReport], *, day: datetime) -> Message:
         lines += [f"- {line}" for line in _what_is_wrong(report)]
     lines += ["", _("The integrations page: %(url)s") % {"url": page_url()}]
     return Message(subject=subject, body="\n".join(lines))
+
+
+def test_notice(language: str) -> Message:
+    """What the integrations page's "Send a test notice" button sends."""
+    with translation.override(language):
+        return Message(
+            subject=_("[TDC] Test notice"),
+            body="\n".join(
+                [
+                    _(
+                        "This is a test of the staff notices: if you read it, they reach you. "
+                        "You will hear from the site when an integration stops working, and "
+                        "when it works again."
+                    ),
+                    "",
+                    _("The integrations page: %(url)s") % {"url": page_url()},
+                ]
+            ),
+        )

@@ -265,3 +265,46 @@ def test_migrate_schedules_the_check_every_five_minutes(db):
         5,
         -1,
     )
+
+
+# --- The page's button ----------------------------------------------------------------------------
+
+
+@responses.activate
+def test_the_test_button_reaches_every_recipient_and_the_chat(
+    clock, subscribe, settings, staff_client
+):
+    settings.STAFF_CHAT_WEBHOOK_URL = CHAT
+    responses.post(CHAT, status=204)
+    subscribe("anna")
+    subscribe("marco", language="it")
+
+    response = staff_client.post(
+        reverse("admin:integrations_health_action", args=["staff_notices", "test_connection"]),
+        follow=True,
+    )
+
+    assert sorted(message.subject for message in mail.outbox) == [
+        "[TDC] Avviso di prova",
+        "[TDC] Test notice",
+    ]
+    assert len(responses.calls) == 1
+    page = response.content.decode()
+    assert "E-mail sent to anna@example.org, marco@example.org. Posted in the chat." in page
+    # Both channels worked: the notices' row says so.
+    notices = next(r for r in integration_reports() if r.provider.service == "staff_notices")
+    assert notices.verdict == Verdict.WORKING
+
+
+def test_the_test_button_with_no_one_to_tell_says_so(db, staff_user, client):
+    staff_user.email = ""
+    staff_user.save()
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:integrations_health_action", args=["staff_notices", "test_connection"]),
+        follow=True,
+    )
+
+    assert "No one to send it to: no recipient and no chat webhook." in response.content.decode()
+    assert mail.outbox == []
