@@ -115,6 +115,8 @@ def _due_locked(
     elif row.observed != fingerprint:
         row.observed, row.observed_since, row.observed_bad = fingerprint, now, bad
         row.changes_since_notice += 1
+    elif row.notified == row.observed:
+        return None  # the usual case: nothing changed, nothing to write
     if row.notified == row.observed:
         # Back to what staff were last told (a flap that settled): nothing new to say; the
         # changes stay counted for the next notice's summary.
