@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "integrations.google_calendar",
     "integrations.facebook",
     "patreon_sync",
+    "integrations.notices",  # after the integrations: it tells staff about them
     "sl_api",
     "tdc",  # last: its admin composes the others' admin pieces
 ]
