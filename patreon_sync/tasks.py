@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from integrations.action_outcomes import action_outcome_record
 from integrations.http import IntegrationError
-from patreon_sync.full_sync import sync_campaign
-from patreon_sync.services import webhook_state
+from patreon_sync.actions import webhook_state
+from patreon_sync.supporters.sync import sync_campaign
+from patreon_sync.supporters.webhooks import deliveries_prune
+from patreon_sync.supporters.webhooks import process_delivery as process_stored_delivery
 from patreon_sync.tokens import creator_client
-from patreon_sync.webhooks import deliveries_prune
-from patreon_sync.webhooks import process_delivery as process_stored_delivery
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,27 @@ class StaffNoticesConfig(AppConfig):
     verbose_name = _("Staff notices")
 
     def ready(self) -> None:
+        from integrations import registry
         from integrations.models import ActionOutcome, IntegrationLog
+        from integrations.notices import actions, status
         from integrations.notices.channels import SERVICE
         from integrations.notices.queue import watch
+
+        registry.register(
+            registry.StatusProvider(
+                name="Staff notices",
+                service=SERVICE,
+                status=status.integration_status,
+                actions=(
+                    registry.ProviderAction(
+                        "test_connection",
+                        "Send a test notice",
+                        actions.test_notice,
+                        help_text="An e-mail to each recipient, and a message in the staff chat.",
+                    ),
+                ),
+            )
+        )
 
         # A failed call (not one of the notices' own: no loop) or a button's answer may change
         # a verdict: staff hear of it right away, not at the next scheduled check.

@@ -6,8 +6,8 @@ import responses
 from integrations.action_outcomes import action_outcome_record
 from integrations.models import ActionOutcome
 from patreon_sync import tasks
+from patreon_sync.conftest import API
 from patreon_sync.status import integration_status
-from patreon_sync.tests.conftest import API
 
 
 def _webhooks(*, paused: bool) -> dict:
