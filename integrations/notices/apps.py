@@ -14,7 +14,7 @@ class StaffNoticesConfig(AppConfig):
     def ready(self) -> None:
         from integrations import registry
         from integrations.models import ActionOutcome, IntegrationLog
-        from integrations.notices import actions, status
+        from integrations.notices import actions, checks, status  # noqa: F401 (checks register)
         from integrations.notices.channels import SERVICE
         from integrations.notices.queue import watch
 
