@@ -4,15 +4,26 @@ Each takes no arguments, returns a plain-words outcome and raises an
 `integrations.http.IntegrationError` when the work could not be done.
 """
 
+import re
+
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from integrations.http import NotConfigured
 from patreon_sync.documents import WebhookState, identity_name
 from patreon_sync.models import WebhookDelivery
 from patreon_sync.supporters.webhooks import reprocess
 from patreon_sync.tokens import creator_client
+
+# The answer for a paused webhook, which the integrations page finds again in the recorded
+# answer (`answer_found_paused`); the plural follows "failures".
+PAUSED_ANSWER = ngettext_lazy(
+    "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failure, triggers %(triggers)s.",
+    "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failures, triggers %(triggers)s.",
+    "failures",
+)
 
 
 def _require_token() -> None:
@@ -51,13 +62,7 @@ def webhook_state() -> str:
             "triggers": ", ".join(state.triggers),
         }
         if state.paused:
-            line = ngettext(
-                "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failure, "
-                "triggers %(triggers)s.",
-                "Webhook %(id)s → %(uri)s: PAUSED, %(failures)s consecutive failures, "
-                "triggers %(triggers)s.",
-                state.failures,
-            )
+            lines.append(str(PAUSED_ANSWER % values))
         else:
             line = ngettext(
                 "Webhook %(id)s → %(uri)s: active, %(failures)s consecutive failure, "
@@ -66,8 +71,23 @@ def webhook_state() -> str:
                 "triggers %(triggers)s.",
                 state.failures,
             )
-        lines.append(line % values)
+            lines.append(line % values)
     return " ".join(lines)
+
+
+def answer_found_paused(answer: str) -> bool:
+    """Whether a recorded `webhook_state` answer found a webhook paused, in whichever language
+    it was given (the daily sync records it in English, a button in its presser's language)."""
+    gap = "\x00"
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for failures in (1, 2):  # the singular and the plural sentence
+                values = {"id": gap, "uri": gap, "failures": failures, "triggers": gap}
+                pieces = str(PAUSED_ANSWER % values).split(gap)
+                escaped = [re.escape(piece).replace(str(failures), r"\d+", 1) for piece in pieces]
+                if re.search(".*?".join(escaped), answer):
+                    return True
+    return False
 
 
 def webhook_resume() -> str:

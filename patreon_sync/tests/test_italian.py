@@ -7,8 +7,10 @@ import responses
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
+from integrations.action_outcomes import action_outcome_record
 from patreon_sync import actions
 from patreon_sync.checks import check_patreon_webhook_secret
+from patreon_sync.conftest import API
 from patreon_sync.models import Supporter, SyncRun, WebhookDelivery
 from patreon_sync.signin.tests.support import (
     MEMBER,
@@ -99,3 +101,33 @@ def test_a_refused_sign_in_is_explained_in_the_visitors_language(client, patreon
     page = response.content.decode()
     assert "<h1>Collegato a un altro account</h1>" in page
     assert "Questo account Patreon è già collegato a un altro account di questo sito." in page
+
+
+@responses.activate
+def test_a_webhook_found_paused_by_staff_reading_italian_stays_a_problem(patreon):
+    webhook = {
+        "attributes": {
+            "last_attempted_at": "2026-11-24T20:09:18+00:00",
+            "num_consecutive_times_failed": 1,
+            "paused": True,
+            "triggers": ["members:update"],
+            "uri": "https://tdc.example/api/v1/patreon/webhook",
+        },
+        "id": "2793",
+        "type": "webhook",
+    }
+    responses.get(f"{API}/api/oauth2/v2/webhooks", json={"data": [webhook]})
+    with translation.override("it"):
+        answer = actions.webhook_state()
+    action_outcome_record(service="patreon", action="webhook_state", succeeded=True, message=answer)
+
+    assert answer == (
+        "Webhook 2793 → https://tdc.example/api/v1/patreon/webhook: IN PAUSA, 1 errore "
+        "consecutivo, trigger members:update."
+    )
+    with translation.override("it"):
+        problems = integration_status().problems
+    assert any(
+        problem.startswith("Patreon ha messo in pausa il nostro webhook") for problem in problems
+    )
+    assert not actions.answer_found_paused(answer.replace("IN PAUSA", "attivo"))
