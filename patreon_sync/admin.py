@@ -214,7 +214,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             text = document.encode("utf-8", errors="replace").decode("utf-8")
         except PayloadError:  # not JSON, or nested too deeply to re-indent: shown as received
             text = raw.decode("utf-8", errors="replace")
-        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", text)
+        return format_html('<pre class="raw-document">{}</pre>', text)
 
     def has_reprocess_permission(self, request) -> bool:
         # Deliveries are never edited by hand, but reprocessing writes: it needs "change".

@@ -75,11 +75,12 @@ def test_the_post_logs_error_is_readable_without_scrolling(signed_in, demo):
     assert box["x"] + box["width"] <= LAPTOP["width"]
 
 
-def test_admin_pages_load_without_a_single_404(signed_in, demo):
+def test_admin_and_public_pages_load_without_a_single_404(signed_in, demo):
     page = signed_in
     missing = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
-    for path in ("/admin/", "/admin/events/event/", "/admin/events/event/add/"):
+    public = ("/", "/events/", "/events/past/", "/supporters/")
+    for path in ("/admin/", "/admin/events/event/", "/admin/events/event/add/", *public):
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert missing == []
