@@ -58,6 +58,7 @@ class SchedulePreview:
     refusal: str = ""  # non-empty: nothing can be scheduled for this event, and why
     posts: list[PlannedPost] = field(default_factory=list)
     request_key: str = field(default_factory=lambda: str(uuid.uuid4()))
+    chosen_time: bool = False  # one post at a time staff chose, not the plan
 
     @property
     def to_create(self) -> list[PlannedPost]:
@@ -65,7 +66,14 @@ class SchedulePreview:
 
     @property
     def digest(self) -> str:
-        """A fingerprint of every post to create: its time, its text, its link and photo."""
+        """A fingerprint of every post to create: its time, its text, its link and photo.
+
+        At a chosen time, the same as the "post now" preview's: the text staff were shown.
+        """
+        if self.chosen_time:
+            message = self.posts[0].message if self.posts else ""
+            shown = "\x1f".join((Target.PAGE, message, self.link, str(self.with_photo)))
+            return hashlib.sha256(shown.encode()).hexdigest()
         shown = "\x1e".join(
             "\x1f".join(
                 (post.scheduled_for.isoformat(), post.template_key, post.message, self.link)
@@ -114,7 +122,10 @@ def schedule_previews(
     for announcement in base:
         event = announcement.event
         preview = SchedulePreview(
-            event=event, link=announcement.link, with_photo=announcement.with_photo
+            event=event,
+            link=announcement.link,
+            with_photo=announcement.with_photo,
+            chosen_time=at is not None,
         )
         previews.append(preview)
         preview.refusal = announcement.refusal

@@ -1,5 +1,6 @@
 """Writes: Page posts on a schedule (created on approval, cancelled or re-approved by staff)."""
 
+import hashlib
 import hmac
 import uuid
 from datetime import datetime, timedelta
@@ -147,8 +148,15 @@ def reapproval_preview(post: FacebookPost, *, now: datetime) -> tuple[datetime |
 
 
 @transaction.atomic
-def scheduled_post_reapprove(*, post_id: int, message: str, now: datetime) -> str:
-    """Staff approve a held post again with the text they were shown. Returns why not, or ""."""
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scheduled_post_reapprove(*, post_id: int, digest: str, now: datetime) -> str:
+    """Staff approve a held post again with the text they were shown (its `text_digest`).
+
+    Returns why not, or "" when it is scheduled again.
+    """
     post = (
         FacebookPost.objects.select_for_update()
         .select_related("event", "plan_moment")
@@ -160,7 +168,7 @@ def scheduled_post_reapprove(*, post_id: int, message: str, now: datetime) -> st
     when, text, problem = reapproval_preview(post, now=now)
     if problem:
         return problem
-    if text != message:
+    if not hmac.compare_digest(text_digest(text), digest):
         return gettext("Its text changed again after you looked: look at it once more.")
     clash = (
         FacebookPost.objects.filter(

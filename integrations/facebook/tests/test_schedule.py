@@ -167,7 +167,12 @@ def test_a_held_post_approved_again_goes_out_with_the_new_text(make_event, faceb
     later = first.scheduled_for + timedelta(minutes=5)
     _when, text, problem = services.reapproval_preview(first, now=later)
     assert problem == "" and "Luna Sparrow Unplugged" in text
-    assert services.scheduled_post_reapprove(post_id=first.pk, message=text, now=later) == ""
+    assert (
+        services.scheduled_post_reapprove(
+            post_id=first.pk, digest=services.text_digest(text), now=later
+        )
+        == ""
+    )
     first.refresh_from_db()
     assert (first.status, first.message) == (Status.SCHEDULED, text)
     page_accepts(no_network)
