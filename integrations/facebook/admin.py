@@ -3,9 +3,6 @@ templates and the Page token check. `FacebookEventAdminMixin` is composed into t
 by tdc/admin.py.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -220,24 +217,13 @@ def _confirmation_page(modeladmin, request, queryset, *, target: str, errors=(),
     return TemplateResponse(request, "facebook/confirm_announcement.html", context)
 
 
-def parse_venue_time(value: str) -> datetime | None:
-    """A time staff typed (ISO 8601; without an offset, in the venue's zone), or None."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return moment
-
-
 def _schedule(modeladmin, request, queryset, *, mode: str):
     """Post on the plan, or once at a chosen time: refused with the reason, or scheduled."""
     event_ids = list(queryset.values_list("pk", flat=True))
     at = None
     at_value = request.POST.get("at_time", "")
     if mode == "at":
-        at = parse_venue_time(at_value)
+        at = selectors.parse_venue_time(at_value)
         if at is None:
             error = gettext("Choose the day and time of the post (in %(zone)s).") % {
                 "zone": settings.TIME_ZONE

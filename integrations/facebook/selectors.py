@@ -32,6 +32,17 @@ def venue_and_slt(moment: datetime) -> str:
     )
 
 
+def parse_venue_time(value: str) -> datetime | None:
+    """A time staff typed (ISO 8601; without an offset, in the venue's zone), or None."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return moment
+
+
 @dataclass
 class PlannedPost:
     """One post a schedule would create (or skips, and why)."""
