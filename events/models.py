@@ -1,6 +1,6 @@
 """The venue's own domain: events, the artists who play them and where they happen.
 
-Knows no external system (see ARCHITECTURE.md: arrows point toward `events`).
+Knows no external system (docs/architecture.md: arrows point toward `events`).
 """
 
 import hashlib

@@ -143,7 +143,7 @@ def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | Non
         status.problems.append(
             _(
                 "No complete supporter sync in the last two days, and none is scheduled: "
-                "schedule python manage.py sync_patrons daily (README, “Patreon”)."
+                "schedule python manage.py sync_patrons daily (docs/operations.md, “Schedules”)."
             )
         )
     elif schedule.next_run is not None and schedule.next_run < now - STUCK_AFTER:

@@ -3,7 +3,7 @@
 Read-only, public and scheduled events only. Built for `llHTTPRequest`: every body fits the
 bytes the script reads, every answer (errors too) is JSON or plain text in UTF-8, and a request
 costs one query while its panel is kept (three when it is rebuilt). The contract for scripters
-is in the README ("Second Life panels").
+is in docs/second-life.md.
 """
 
 import logging

@@ -27,7 +27,7 @@ UPCOMING_FIELDS = (
 )  # fmt: skip
 NEXT_FIELDS = ("title", "start_time", "location", "slurl", "start", "end")
 TODAY_FIELDS = ("title", "time", "location", "type", "start", "end")
-# format=text: one line per event, these fields in this order (documented in the README).
+# format=text: one line per event, these fields in this order (documented in docs/second-life.md).
 TEXT_FIELDS = ("start", "end", "date", "time", "title", "location", "type", "slurl")
 
 SHORTENABLE = ("title", "location", "artists")

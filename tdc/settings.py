@@ -1,6 +1,6 @@
 """Settings for TDC Integrations, read once from the environment (and `.env`) by django-environ.
 
-Every variable is documented in `.env.example` and in the README's settings table.
+Every variable is documented in `.env.example` and in the settings table of docs/operations.md.
 """
 
 import os
@@ -173,7 +173,7 @@ LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["tdc.formats"]
 LANGUAGES = [("en", "English"), ("it", "Italiano")]
 # The browser's language (LocaleMiddleware), or the one chosen with the switch (a cookie kept
-# for a year); any other language gets English (LANGUAGE_CODE). Catalogue: see the README.
+# for a year); any other language gets English (LANGUAGE_CODE). Catalogue: see docs/architecture.md.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True

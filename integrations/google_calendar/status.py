@@ -28,7 +28,9 @@ def integration_status() -> IntegrationStatus:
     )
     if missing:
         status.problems.append(
-            "Not configured: set " + ", ".join(missing) + " (see the README, “Google Calendar”)."
+            "Not configured: set "
+            + ", ".join(missing)
+            + " (see docs/integrations-setup.md, “Google Calendar”)."
         )
     else:
         account, problem = _credentials_file_summary(settings.GOOGLE_CALENDAR_CREDENTIALS_PATH)

@@ -3,7 +3,7 @@
 // the event's SLURL when touched. Asks the server once a minute; counts down every second
 // in between from the server's own clock, so a sim with a drifting clock still counts right.
 //
-// Contract: README, "Second Life panels". GET /api/v1/sl/events/next answers JSON, always
+// Contract: docs/second-life.md. GET /api/v1/sl/events/next answers JSON, always
 // within 2048 bytes (the llHTTPRequest default), e.g.
 //   {"title":"Luna Sparrow Live","start_time":"2026-12-05T12:00:00-08:00","location":"Main Stage",
 //    "slurl":"https://maps.secondlife.com/...","start":1796500800,"end":1796506200,

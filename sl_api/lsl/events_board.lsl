@@ -2,7 +2,7 @@
 // Lists the next events as floating text, one line each ("12-05 20:00 Luna Sparrow Live"),
 // marking the one on now. Uses format=text: no JSON parsing, one llParseStringKeepNulls per line.
 //
-// Contract: README, "Second Life panels". GET /api/v1/sl/events?format=text answers
+// Contract: docs/second-life.md. GET /api/v1/sl/events?format=text answers
 //   v1|<now>|<count>
 //   <start>|<end>|<date>|<time>|<title>|<location>|<type>|<slurl>      (count lines)
 // '|' and line breaks never occur inside a value, so every line splits into 8 fields.

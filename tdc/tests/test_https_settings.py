@@ -1,5 +1,5 @@
 """HTTPS behind nginx: redirect, HSTS and the proxy header, from the environment with safe
-defaults; `check --deploy` is clean with the README's production example."""
+defaults; `check --deploy` is clean with the deployment example of docs/operations.md."""
 
 import json
 import os
@@ -87,10 +87,10 @@ def test_an_empty_proxy_header_trusts_none():
     )
 
 
-def readme_production_environment() -> dict:
-    """The `export` lines of the README's production example, placeholders filled in."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## Production\n", 1)[1]
+def documented_production_environment() -> dict:
+    """The `export` lines of the deployment example in docs/operations.md, placeholders filled."""
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    section = guide.split("\n## Deploying\n", 1)[1]
     example = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     env = {}
     for line in example.splitlines():
@@ -102,8 +102,8 @@ def readme_production_environment() -> dict:
     return env
 
 
-def test_check_deploy_finds_nothing_with_the_readmes_production_example():
-    env = readme_production_environment()
+def test_check_deploy_finds_nothing_with_the_documented_production_example():
+    env = documented_production_environment()
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "SECURE_HSTS_SECONDS"} <= env.keys()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -118,7 +118,7 @@ def test_check_deploy_finds_nothing_with_the_readmes_production_example():
 
 
 def test_check_deploy_would_warn_without_hsts():
-    env = readme_production_environment()
+    env = documented_production_environment()
     env.pop("SECURE_HSTS_SECONDS")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

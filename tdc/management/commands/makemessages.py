@@ -1,4 +1,4 @@
-"""`makemessages` with this project's defaults, so the one command in the README is always right.
+"""`makemessages` with this project's defaults, so the one documented command is always right.
 
 Compared with Django's: our tests, migrations, benchmarks and generated folders are skipped,
 messages no longer in the code are dropped (--no-obsolete), and references name the file without

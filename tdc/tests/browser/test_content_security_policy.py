@@ -101,8 +101,8 @@ def test_the_copy_button_copies_a_group_post_under_the_policy(page, staff, stage
 
 
 def test_the_event_form_and_its_widgets_work_under_the_policy(page, staff, stage, violations):
-    Artist.objects.create(name="Luna Sparrow")
-    Artist.objects.create(name="Marco Aurelio")
+    luna = Artist.objects.create(name="Luna Sparrow")
+    marco = Artist.objects.create(name="Marco Aurelio")
     sign_in(page, staff)
     page.goto("/admin/events/event/add/")
     page.get_by_label("Title (English):").fill("Sunset Set")
@@ -118,10 +118,12 @@ def test_the_event_form_and_its_widgets_work_under_the_policy(page, staff, stage
     page.locator("#artist_links-group .select2-selection").first.click()
     page.locator(".select2-search__field").fill("Luna")
     page.locator(".select2-results__option", has_text="Luna Sparrow").click()
+    expect(page.locator("#id_artist_links-0-artist")).to_have_value(str(luna.pk))
     page.locator("#artist_links-group .add-row a").click()
     page.locator("#artist_links-group .select2-selection").nth(1).click()
     page.locator(".select2-search__field").fill("Marco")
     page.locator(".select2-results__option", has_text="Marco Aurelio").click()
+    expect(page.locator("#id_artist_links-1-artist")).to_have_value(str(marco.pk))
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.locator(".messagelist .success")).to_contain_text("Sunset Set")
