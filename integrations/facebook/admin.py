@@ -545,7 +545,9 @@ class FacebookPostAdmin(admin.ModelAdmin):
         post = get_object_or_404(FacebookPost, pk=pk, target=Target.PAGE)
         if request.method == "POST":
             if services.scheduled_post_cancel(post_id=post.pk, user=request.user):
-                self.message_user(request, gettext("The scheduled post was cancelled."))
+                self.message_user(
+                    request, gettext("The scheduled post was cancelled."), messages.SUCCESS
+                )
             else:
                 self.message_user(
                     request,
@@ -584,7 +586,9 @@ class FacebookPostAdmin(admin.ModelAdmin):
             if problem:
                 self.message_user(request, problem, messages.ERROR)
                 return HttpResponseRedirect(request.get_full_path())
-            self.message_user(request, gettext("The post is scheduled again with its new text."))
+            self.message_user(
+                request, gettext("The post is scheduled again with its new text."), messages.SUCCESS
+            )
             return HttpResponseRedirect(_event_url(post))
         when, text, problem = services.reapproval_preview(post, now=now)
         if post.status != Status.HELD:
