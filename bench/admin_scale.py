@@ -60,6 +60,7 @@ def main() -> int:
             "DEBUG": "false",  # DEBUG keeps every query in memory: not what production runs
             "SECRET_KEY": "bench-only-not-a-secret",
             "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP in process, no TLS proxy
             "CONN_MAX_AGE": "60",
             "REDIS_URL": "",
             "LOG_LEVEL": "WARNING",

@@ -43,6 +43,7 @@ def main() -> int:
             "DEBUG": "false",
             "SECRET_KEY": "bench-only-not-a-secret",
             "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP in process, no TLS proxy
             "REDIS_URL": "",
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "60",  # one connection, so every query is counted on it

@@ -90,7 +90,7 @@ class IntegrationStatus:
 
 # --- The registry the admin's integrations page reads -------------------------------------------
 # Providers are named by dotted path so that `integrations` imports no integration (see
-# docs/architecture.md) and one that is missing or broken shows as such instead of breaking the page.
+# docs/architecture.md) and one that is missing or broken shows as such, not a broken page.
 
 
 @dataclass(frozen=True)

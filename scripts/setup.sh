@@ -13,44 +13,32 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 
-# mysqlclient compiles against the MariaDB/MySQL client headers, found through pkg-config.
-if ! pkg-config --exists mariadb 2>/dev/null && ! pkg-config --exists mysqlclient 2>/dev/null; then
+# A system package this machine lacks: installed with apt-get when we may, else the one line to run.
+need_packages() {  # need_packages "what it is for" package…
+  local why=$1; shift
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing the MariaDB client headers (libmariadb-dev, pkg-config)…"
+    echo "setup: installing $* ($why)…"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmariadb-dev pkg-config gcc >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    echo "setup: mysqlclient needs the MariaDB client headers. Install them, then run again:" >&2
-    echo "    sudo apt-get install libmariadb-dev pkg-config gcc" >&2
+    echo "setup: $why needs $*. Install them, then run again:" >&2
+    echo "    sudo apt-get install $*" >&2
     exit 1
   fi
+}
+
+# mysqlclient compiles against the MariaDB/MySQL client headers, found through pkg-config.
+if ! pkg-config --exists mariadb 2>/dev/null && ! pkg-config --exists mysqlclient 2>/dev/null; then
+  need_packages "mysqlclient" libmariadb-dev pkg-config gcc
 fi
 
 # GNU gettext compiles the translations below (and `makemessages` needs it to regenerate them).
-if ! command -v msgfmt >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing GNU gettext for the translations…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
-  else
-    echo "setup: the translations are compiled with GNU gettext. Install it, then run again:" >&2
-    echo "    sudo apt-get install gettext" >&2
-    exit 1
-  fi
-fi
+command -v msgfmt >/dev/null || need_packages "the translations" gettext
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here):
 # only the test command needs it.
 if [ "$(basename "$0")" = test.sh ] && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing Chromium for the browser tests…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "setup: the browser tests need Debian's Chromium. Install it, then run again:" >&2
-    echo "    sudo apt-get install chromium" >&2
-    exit 1
-  fi
+  need_packages "the browser tests" chromium
 fi
 
 # The browser tests inject axe-core (an npm package, pinned in package.json) into the pages they
