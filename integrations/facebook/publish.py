@@ -235,6 +235,15 @@ HELD_REASON = gettext_lazy(
 )
 
 
+def _changed_since_approval(post: FacebookPost) -> bool:
+    """The post would no longer be what staff approved: its text, or its moment, moved."""
+    if _text_now(post) != (post.message, post.link):
+        return True
+    if post.plan_moment is not None and post.plan_moment.time_for(post.event) != post.scheduled_for:
+        return True  # the event moved (or the plan changed) and the text does not show it
+    return post.scheduled_for > post.event.start_time
+
+
 def _grace() -> timedelta:
     return timedelta(minutes=settings.FACEBOOK_SCHEDULE_GRACE_MINUTES)
 
@@ -260,7 +269,7 @@ def scheduled_post_release(*, post_id: int, now: datetime) -> str:
     being scheduled, so two workers never both release it.
     """
     post = (
-        FacebookPost.objects.select_related("event")
+        FacebookPost.objects.select_related("event", "plan_moment")
         .filter(pk=post_id, target=FacebookPost.Target.PAGE)
         .first()
     )
@@ -281,7 +290,7 @@ def scheduled_post_release(*, post_id: int, now: datetime) -> str:
             "when": venue_and_slt(post.scheduled_for),
             "minutes": settings.FACEBOOK_SCHEDULE_GRACE_MINUTES,
         }
-    elif _text_now(post) != (post.message, post.link):
+    elif _changed_since_approval(post):
         status = FacebookPost.Status.HELD
         reason = str(HELD_REASON)
     changed = FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
@@ -315,9 +324,9 @@ def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 50)
         scheduled_for__gt=now,
         scheduled_for__lte=now + timedelta(hours=24),
         event__isnull=False,
-    ).select_related("event")
+    ).select_related("event", "plan_moment")
     for post in upcoming[:limit]:
-        if not _why_cancelled(post.event) and _text_now(post) != (post.message, post.link):
+        if not _why_cancelled(post.event) and _changed_since_approval(post):
             FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
                 status=FacebookPost.Status.HELD,
                 error_message=str(HELD_REASON),

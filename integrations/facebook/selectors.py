@@ -36,11 +36,12 @@ def parse_venue_time(value: str) -> datetime | None:
     """A time staff typed (ISO 8601; without an offset, in the venue's zone), or None."""
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        # Years at the edges of the calendar cannot be shifted between zones.
+        return moment.astimezone(ZoneInfo("UTC")) if 1900 < moment.year < 9000 else None
+    except (ValueError, OverflowError):
         return None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return moment
 
 
 @dataclass

@@ -156,6 +156,19 @@ def test_a_post_whose_text_changed_since_approval_is_held_never_published(
     assert len(no_network.calls) == 0
 
 
+def test_a_moved_event_holds_a_post_whose_text_does_not_show_the_time(make_event, facebook):
+    PostTemplate.objects.filter(event_type="live_singer").update(text="Tonight: {title}!")
+    event = make_event()
+    approve(event)
+    event.start_time += timedelta(hours=2)
+    event.end_time += timedelta(hours=2)
+    event.save()
+    last = FacebookPost.objects.order_by("scheduled_for").last()
+    assert publish.scheduled_posts_publish_due(now=last.scheduled_for)[Status.HELD] >= 1
+    last.refresh_from_db()
+    assert last.status == Status.HELD  # "15 minutes before" would be 2 h 15 min early
+
+
 def test_a_held_post_approved_again_goes_out_with_the_new_text(make_event, facebook, no_network):
     event = make_event()
     approve(event)

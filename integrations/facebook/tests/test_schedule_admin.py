@@ -122,6 +122,8 @@ def test_a_plan_with_a_moment_after_the_start_is_refused_on_the_page_and_creates
         ("", "Choose the day and time of the post"),
         ("not a time", "Choose the day and time of the post"),
         ("2020-01-01T10:00", "is in the past"),
+        ("0001-01-01T00:30", "Choose the day and time of the post"),
+        ("9999-12-31T23:59+14:00", "Choose the day and time of the post"),
     ],
 )
 def test_a_bad_chosen_time_is_refused_on_the_page(
