@@ -27,7 +27,7 @@ def venue_and_slt(moment: datetime) -> str:
     venue = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
     slt = moment.astimezone(compose.slt())
     slt_text = formats.date_format(slt, "D j M, H:i") if slt.date() != venue.date() else ""
-    return f"{formats.date_format(venue, 'D j M Y, H:i')} {venue.tzname()} · " + (
+    return f"{formats.date_format(venue, 'DATETIME_FORMAT')} {venue.tzname()} · " + (
         f"{slt_text or format(slt, '%H:%M')} SLT"
     )
 

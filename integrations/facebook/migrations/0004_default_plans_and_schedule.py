@@ -48,5 +48,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(seed, unseed),
-        schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="I", minutes=1),
+        # "I" (minutes) with no count runs every minute.
+        schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="I"),
     ]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import responses
+from django_q.models import Schedule
 
 from events.models import Artist, Event
 from events.services import event_set_artists
@@ -347,3 +348,9 @@ def test_an_event_not_for_the_page_cannot_be_scheduled(make_event, facebook):
     event = make_event(audience=Event.Audience.STAFF)
     assert approve(event).skipped == [(event, "It is for staff only.")]
     assert not FacebookPost.objects.exists()
+
+
+def test_migrate_creates_the_every_minute_run_of_the_publishing_task(db):
+    run = Schedule.objects.get(name="Publish scheduled Facebook posts")
+    assert run.func == "integrations.facebook.tasks.publish_due_posts"
+    assert (run.schedule_type, run.repeats) == (Schedule.MINUTES, -1)
