@@ -206,7 +206,9 @@ def test_a_stale_reapproval_is_refused(staff_client, future_event, facebook):
     assert post.status == Status.HELD
 
 
-def test_the_integrations_page_counts_what_is_due_in_the_next_day(make_event, facebook):
+def test_the_integrations_page_counts_what_is_due_in_the_next_day(
+    staff_client, make_event, facebook
+):
     soon = datetime.now(UTC) + timedelta(hours=3)
     event = make_event(start_time=soon + timedelta(hours=1))
     for when in (soon, soon + timedelta(minutes=30), soon + timedelta(days=2)):
@@ -219,6 +221,8 @@ def test_the_integrations_page_counts_what_is_due_in_the_next_day(make_event, fa
             scheduled_for=when,
         )
     assert "2 scheduled Page posts are due in the next 24 hours." in integration_status().notes
+    page = page_text(staff_client.get(reverse("admin:integrations_health")))
+    assert "2 scheduled Page posts are due in the next 24 hours." in page
 
 
 def test_the_plans_are_editable_in_the_admin_with_defaults_for_the_four_types(staff_client):
