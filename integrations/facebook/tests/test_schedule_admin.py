@@ -239,3 +239,13 @@ def test_the_plans_are_editable_in_the_admin_with_defaults_for_the_four_types(st
         reverse("admin:facebook_announcementmoment_change", args=[moment.pk])
     )
     assert response.status_code == 200
+
+
+def test_a_moment_without_its_time_is_refused_in_the_admin(staff_client):
+    url = reverse("admin:facebook_announcementmoment_add")
+    data = {"event_type": "dj_set", "order": 5, "kind": "days_before", "days_before": 2}
+    response = staff_client.post(url, {**data, "time_zone": "Europe/Rome", "at_time": ""})
+    assert "Say at what time of day." in page_text(response)
+    response = staff_client.post(url, {**data, "time_zone": "Mars/Olympus", "at_time": "19:00"})
+    assert response.status_code == 200
+    assert not AnnouncementMoment.objects.filter(order=5).exists()
