@@ -94,6 +94,16 @@ def test_scheduling_on_the_plan_creates_the_posts_and_the_event_page_lists_them(
     assert log.count("Scheduled for ") == 3
 
 
+def test_the_confirmation_page_mentions_posts_already_scheduled(
+    staff_client, future_event, facebook
+):
+    event = future_event()
+    submit(staff_client, show(staff_client, [event]), "plan")
+    page = page_text(show(staff_client, [event]))
+    assert "3 posts of this event are scheduled for later" in page
+    assert "Skipped: Already scheduled or posted." in page
+
+
 def test_posting_now_still_works_from_the_same_page(staff_client, future_event, facebook):
     event = future_event()
     submit(staff_client, show(staff_client, [event]), "now")
