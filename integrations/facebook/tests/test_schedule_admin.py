@@ -101,7 +101,7 @@ def test_the_confirmation_page_mentions_posts_already_scheduled(
     submit(staff_client, show(staff_client, [event]), "plan")
     page = page_text(show(staff_client, [event]))
     assert "3 posts of this event are scheduled for later" in page
-    assert "Skipped: Already scheduled or posted." in page
+    assert "Every moment of its plan has passed or is already taken." in page
 
 
 def test_posting_now_still_works_from_the_same_page(staff_client, future_event, facebook):
