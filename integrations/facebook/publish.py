@@ -299,11 +299,12 @@ def scheduled_post_release(*, post_id: int, now: datetime) -> str:
     return status if changed else FacebookPost.objects.get(pk=post.pk).status
 
 
-def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 50) -> dict:
+def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 10) -> dict:
     """Publish every scheduled Page post whose moment has come (the every-minute task).
 
     Held posts whose moment passed more than the grace ago are marked missed, so nothing
-    waits for an approval that can no longer be used.
+    waits for an approval that can no longer be used. At most `limit` posts a run, soonest
+    first, so a run ends well within the worker's timeout; the rest go a minute later.
     """
     now = now or timezone.now()
     FacebookPost.objects.filter(

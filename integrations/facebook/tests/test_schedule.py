@@ -354,3 +354,22 @@ def test_migrate_creates_the_every_minute_run_of_the_publishing_task(db):
     run = Schedule.objects.get(name="Publish scheduled Facebook posts")
     assert run.func == "integrations.facebook.tasks.publish_due_posts"
     assert (run.schedule_type, run.repeats) == (Schedule.MINUTES, -1)
+
+
+def test_a_run_handles_at_most_ten_posts_and_leaves_the_rest_to_the_next(make_event, facebook):
+    event = make_event(status=Event.Status.CANCELLED)
+    for minute in range(12):
+        FacebookPost.objects.create(
+            event=event,
+            event_title=event.title,
+            target="page",
+            message="x",
+            status=Status.SCHEDULED,
+            scheduled_for=MONDAY + timedelta(minutes=minute),
+        )
+    assert publish.scheduled_posts_publish_due(now=MONDAY + timedelta(minutes=20)) == {
+        Status.CANCELLED: 10
+    }
+    assert publish.scheduled_posts_publish_due(now=MONDAY + timedelta(minutes=21)) == {
+        Status.CANCELLED: 2
+    }
