@@ -32,7 +32,7 @@ SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
 
 def _format_instant(value, zone: ZoneInfo) -> str:
     local = value.astimezone(zone)
-    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class WhenFilter(admin.SimpleListFilter):

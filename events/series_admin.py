@@ -213,7 +213,7 @@ class SeriesAdmin(admin.ModelAdmin):
         if series.next_start is None:
             return "—"
         local = series.next_start.astimezone(series.zone)
-        return formats.date_format(local, "D j M Y, H:i")
+        return formats.date_format(local, "DATETIME_FORMAT")
 
     @admin.display(description=_("Rule"))
     def stored_rule(self, series: Series) -> str:
@@ -361,7 +361,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
     def _night(self, event: Event) -> str:
         local = event.start_time.astimezone(event.zone)
-        return formats.date_format(local, "D j M Y, H:i")
+        return formats.date_format(local, "DATETIME_FORMAT")
 
     def _back_to(self, series: Series) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:events_series_change", args=[series.pk]))

@@ -304,7 +304,7 @@ def event_public(request, pk: int):
     # Facebook's preview shows og:description (in English, the Page's language): lead with the
     # cancellation, when and who.
     with translation.override("en"):
-        when = f"{formats.date_format(slt, 'D j M Y, H:i')} SLT ({venue:%H:%M} {venue.tzname()})"
+        when = f"{formats.date_format(slt, 'DATETIME_FORMAT')} SLT ({venue:%H:%M} {venue.tzname()})"
         lead = _("CANCELLED") + " · " if cancelled else ""
     summary = " · ".join(part for part in (when, event.artist_names) if part)
     og_description = Truncator(" ".join((f"{lead}{summary}.", event.description)).strip()).chars(

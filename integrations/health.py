@@ -8,17 +8,11 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.module_loading import import_string
 
 from integrations.action_outcomes import action_outcomes
 from integrations.models import ActionOutcome, IntegrationLog
-from integrations.status import (
-    IntegrationStatus,
-    ProviderAction,
-    StatusProvider,
-    Verdict,
-    status_providers,
-)
+from integrations.registry import ProviderAction, StatusProvider, providers
+from integrations.status import IntegrationStatus, Verdict
 
 logger = logging.getLogger("integrations")
 
@@ -53,7 +47,7 @@ class IntegrationReport:
 
 def integration_reports() -> list[IntegrationReport]:
     answers = action_outcomes()
-    reports = [integration_report(provider) for provider in status_providers()]
+    reports = [integration_report(provider) for provider in providers()]
     for report in reports:
         report.last_answers = {
             key: outcome
@@ -65,11 +59,9 @@ def integration_reports() -> list[IntegrationReport]:
 
 def integration_report(provider: StatusProvider) -> IntegrationReport:
     try:
-        integration_status = import_string(provider.status)
-    except ImportError:
+        status = provider.status()
+    except ImportError:  # what it needs is not installed on this server
         return _unavailable(provider, NOT_AVAILABLE)
-    try:
-        status = integration_status()
     except Exception as exc:  # one broken integration must not hide the others' health
         logger.exception("integrations page: reading the %s status failed", provider.name)
         return _unavailable(

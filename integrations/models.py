@@ -1,6 +1,6 @@
 """What the integrations share: the log of every external call.
 
-Each integration keeps its own state rows in its own app (google_calendar, facebook) so that
+Each integration keeps its own state rows in its own app so that
 integrations never import each other.
 """
 
@@ -43,7 +43,7 @@ class IntegrationLog(models.Model):
 class ActionOutcome(models.Model):
     """The last answer of each integrations-page button (test the connection, is our webhook
     paused, ...), so the page shows what was last found out instead of a message that is gone
-    on the next page load. Some facts (a paused Patreon webhook) are only known by asking."""
+    on the next page load. Some facts (a paused webhook) are only known by asking."""
 
     service = models.CharField(max_length=30)
     action = models.CharField(max_length=30)

@@ -1,7 +1,7 @@
 """Patreon's health for the admin's integrations page: a few queries, no external call.
 
 Testing the connection and reading/resuming our webhook are separate, explicit actions
-(`patreon_sync.services.connection_check`, `webhook_state`, `webhook_resume`).
+(`patreon_sync.actions.connection_check`, `webhook_state`, `webhook_resume`).
 """
 
 from datetime import timedelta

@@ -5,10 +5,10 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from patreon_sync.full_sync import sync_campaign
+from patreon_sync.supporters.sync import sync_campaign
+from patreon_sync.supporters.webhooks import deliveries_prune
+from patreon_sync.supporters.webhooks import process_delivery as process_stored_delivery
 from patreon_sync.tokens import creator_client
-from patreon_sync.webhooks import deliveries_prune
-from patreon_sync.webhooks import process_delivery as process_stored_delivery
 
 logger = logging.getLogger(__name__)
 

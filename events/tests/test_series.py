@@ -251,7 +251,7 @@ def test_a_night_another_worker_created_first_is_left_to_it(make_series):
 def test_created_dates_reach_the_calendar_sync_one_task_each(
     make_series, django_capture_on_commit_callbacks
 ):
-    from integrations.google_calendar.signals import _QueueSync
+    from integrations.google_calendar.queue import _QueueSync
 
     series = make_series()
     with django_capture_on_commit_callbacks() as callbacks:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.selectors import events_upcoming
-from integrations.facebook import compose, publish, queue, selectors, services, token_check
+from integrations.facebook import actions, compose, publish, queue, selectors, services
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
 from integrations.facebook.models import AnnouncementMoment, FacebookPost, PostTemplate, TokenCheck
@@ -429,7 +429,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
             return post.error_summary
         if post.posted_at is None:
             return "—"
-        posted = formats.date_format(timezone.localtime(post.posted_at), "D j M Y, H:i")
+        posted = formats.date_format(timezone.localtime(post.posted_at), "DATETIME_FORMAT")
         if post.permalink:
             return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
         return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted
@@ -765,7 +765,7 @@ class TokenCheckAdmin(admin.ModelAdmin):
         if not can_announce(request):
             raise PermissionDenied
         if request.method == "POST":
-            check = token_check.page_token_check(user=request.user)
+            check = actions.page_token_check(user=request.user)
             level = messages.SUCCESS if check.ok else messages.ERROR
             self.message_user(request, check.summary, level)
             return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))

@@ -192,9 +192,10 @@ def _send(post: FacebookPost) -> client.PublishedPost:
 
 
 def _record_error(post: FacebookPost, error: IntegrationError, advice: str = "") -> None:
-    post.error_code = error.code if isinstance(error.code, int) else None
-    post.error_subcode = error.subcode if isinstance(error.subcode, int) else None
-    post.fbtrace_id = error.trace_id or ""
+    graph = error if isinstance(error, client.GraphError) else None
+    post.error_code = graph.code if graph else None
+    post.error_subcode = graph.subcode if graph else None
+    post.fbtrace_id = graph.trace_id if graph else ""
     advice = advice or client.advice_for(post.error_code, post.error_subcode)
     post.error_message = f"{error.message} — {advice}" if advice else error.message
 

@@ -2,20 +2,18 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from integrations.facebook.client import SERVICE
+from integrations.facebook.client import SERVICE, missing_settings
 from integrations.facebook.models import FacebookPost, TokenCheck
 from integrations.facebook.publish import sending_run_limit
 from integrations.facebook.selectors import scheduled_post_counts
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 
-REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
 # A queued post the worker has not touched for this long means the worker is not running.
 STUCK_AFTER = timedelta(minutes=10)
 Status = FacebookPost.Status
@@ -44,7 +42,7 @@ def _open_failure() -> Q:
 
 
 def integration_status() -> IntegrationStatus:
-    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+    missing = missing_settings()
     status = IntegrationStatus(
         name="Facebook",
         service=SERVICE,

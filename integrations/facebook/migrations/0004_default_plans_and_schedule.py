@@ -8,7 +8,7 @@ import datetime
 
 from django.db import migrations
 
-from integrations.schedules import schedule_operation
+from events.schedules import schedule_operation
 
 SCHEDULE_NAME = "Publish scheduled Facebook posts"
 FUNC = "integrations.facebook.tasks.publish_due_posts"
