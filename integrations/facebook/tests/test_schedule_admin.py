@@ -259,3 +259,16 @@ def test_a_moment_without_its_time_is_refused_in_the_admin(staff_client):
     response = staff_client.post(url, {**data, "time_zone": "Mars/Olympus", "at_time": "19:00"})
     assert response.status_code == 200
     assert not AnnouncementMoment.objects.filter(order=5).exists()
+
+
+def test_a_plan_that_changed_after_it_was_shown_is_not_scheduled(
+    staff_client, future_event, facebook
+):
+    event = future_event()
+    page = show(staff_client, [event])
+    event.title = "Luna Sparrow Unplugged"
+    event.save()
+    response = submit(staff_client, page, "plan")
+    assert not FacebookPost.objects.exists()
+    shown = page_text(staff_client.get(response["Location"]))
+    assert "Its posts (times or texts) changed after you looked" in shown
