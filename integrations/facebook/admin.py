@@ -118,6 +118,19 @@ class FacebookEventAdminMixin:
     def has_announce_on_facebook_permission(self, request) -> bool:
         return can_announce(request)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new event has no scheduled posts: no empty schedule on its form either.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "facebook_schedule"]},
+            )
+            for name, options in fieldsets
+        ]
+
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
         # A new event has no posts: no empty table on its form.

@@ -272,3 +272,8 @@ def test_a_plan_that_changed_after_it_was_shown_is_not_scheduled(
     assert not FacebookPost.objects.exists()
     shown = page_text(staff_client.get(response["Location"]))
     assert "Its posts (times or texts) changed after you looked" in shown
+
+
+def test_a_new_event_form_has_no_empty_schedule(staff_client):
+    page = page_text(staff_client.get(reverse("admin:events_event_add")))
+    assert "Scheduled Facebook Page posts" not in page
