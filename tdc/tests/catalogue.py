@@ -32,6 +32,7 @@ CHECKED_FOR_ITALIAN = [
     "events/",
     "tdc/",
     "integrations/apps.py",
+    "integrations/notices/",
     "templates/admin/base_site.html",
     "templates/admin/events/",
     "templates/admin/index.html",
