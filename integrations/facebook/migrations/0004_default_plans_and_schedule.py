@@ -49,5 +49,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(seed, unseed),
         # "I" (minutes) with no count runs every minute.
-        schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="I"),
+        schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="I", minutes=1),
     ]
