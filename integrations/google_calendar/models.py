@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 
@@ -14,10 +15,12 @@ class CalendarEntry(models.Model):
         PUBLIC = "public", _("Public calendar")
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")  # a push started and did not finish: may exist on Google
-        SYNCED = "synced", _("Synced")
-        FAILED = "failed", _("Failed")
-        REMOVED = "removed", _("Removed")  # deleted on Google (or never needed after a failure)
+        # PENDING: a push started and did not finish, so the event may exist on Google.
+        # REMOVED: deleted on Google (or never needed after a failure).
+        PENDING = "pending", pgettext_lazy("a calendar entry", "Pending")
+        SYNCED = "synced", pgettext_lazy("a calendar entry", "Synced")
+        FAILED = "failed", pgettext_lazy("a calendar entry", "Failed")
+        REMOVED = "removed", pgettext_lazy("a calendar entry", "Removed")
 
     # No database constraint and no cascade: the row must outlive its event, because the task
     # that removes a deleted event from Google reads the Google id from here.
@@ -58,7 +61,4 @@ class CalendarEntry(models.Model):
         verbose_name_plural = _("Google Calendar entries")
 
     def __str__(self) -> str:
-        return _("%(event)s on %(calendar)s") % {
-            "event": self.event_title or self.event_id,
-            "calendar": self.get_calendar_display(),
-        }
+        return f"{self.event_title or self.event_id} ({self.get_calendar_display()})"

@@ -35,6 +35,7 @@ CHECKED_FOR_ITALIAN = [
     "tdc/settings.py",
     "tdc/urls.py",
     "integrations/apps.py",
+    "integrations/google_calendar/",
     "templates/admin/base_site.html",
     "templates/includes/language_switch.html",
 ]
