@@ -5,13 +5,14 @@ import logging
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from events.models import Event
+from events.when import date_and_time
 from integrations.google_calendar.client import error_in_words, missing_settings
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.queue import queue_forced_syncs
@@ -62,11 +63,10 @@ def calendar_states(event: Event) -> list[tuple[str, str, str]]:
 
 
 def _when(instant) -> str:
-    """An instant as staff read it: in the venue's zone, to the minute."""
+    """An instant as staff read it: in the venue's zone, to the minute, the zone named."""
     if instant is None:
         return _("never")
-    local = timezone.localtime(instant)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    return date_and_time(instant, timezone.get_current_timezone())
 
 
 class CalendarEventAdminMixin:
@@ -220,7 +220,7 @@ class CalendarEntryAdmin(admin.ModelAdmin):
         "event_link",
         "calendar",
         "state",
-        "synced_at",
+        "last_pushed",
         "short_error",
     ]
     list_filter = ["state", "calendar"]
@@ -232,11 +232,11 @@ class CalendarEntryAdmin(admin.ModelAdmin):
         "calendar_id",
         "google_event_id",
         "state",
-        "synced_at",
+        "last_pushed",
         "body_hash",
         "etag",
-        "last_error",
-        "updated_at",
+        "last_error_in_words",
+        "last_updated",
     ]
     fields = readonly_fields
     actions = ["sync_again_now"]
@@ -251,6 +251,18 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     def event_link(self, entry: CalendarEntry) -> str:
         url = reverse("admin:events_event_change", args=[entry.event_id])
         return format_html('<a href="{}">#{}</a>', url, entry.event_id)
+
+    @admin.display(description=gettext_lazy("last pushed"), ordering="synced_at")
+    def last_pushed(self, entry: CalendarEntry) -> str:
+        return _when(entry.synced_at)
+
+    @admin.display(description=gettext_lazy("updated at"), ordering="updated_at")
+    def last_updated(self, entry: CalendarEntry) -> str:
+        return _when(entry.updated_at)
+
+    @admin.display(description=gettext_lazy("last error"))
+    def last_error_in_words(self, entry: CalendarEntry) -> str:
+        return error_in_words(entry.last_error)
 
     @admin.display(description=gettext_lazy("Last error"))
     def short_error(self, entry: CalendarEntry) -> str:
