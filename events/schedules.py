@@ -7,7 +7,9 @@ the events app's own migrations and every integration's use the one helper.
 from django.db import migrations
 
 
-def schedule_operation(*, name: str, func: str, schedule_type: str) -> migrations.RunPython:
+def schedule_operation(
+    *, name: str, func: str, schedule_type: str, minutes: int | None = None
+) -> migrations.RunPython:
     """A migration operation that keeps exactly one schedule `name` running `func`.
 
     Idempotent: an existing schedule of that name keeps its interval (staff may have changed
@@ -18,7 +20,9 @@ def schedule_operation(*, name: str, func: str, schedule_type: str) -> migration
         schedules = apps.get_model("django_q", "Schedule").objects
         schedule = schedules.filter(name=name).order_by("pk").first()
         if schedule is None:
-            schedules.create(name=name, func=func, schedule_type=schedule_type, repeats=-1)
+            schedules.create(
+                name=name, func=func, schedule_type=schedule_type, minutes=minutes, repeats=-1
+            )
         elif schedule.func != func:
             schedule.func = func
             schedule.save(update_fields=["func"])

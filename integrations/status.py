@@ -53,6 +53,8 @@ class IntegrationStatus:
     # Token health in plain words, e.g. "Page token valid until 12 Jan 2027" or "expired".
     token: str = ""
     token_ok: bool | None = None  # None: unknown / not applicable
+    # When a token that does not renew itself stops working: staff are warned a week ahead.
+    token_expires_at: datetime | None = None
     # Plain-words problems, each with what to do ("Share calendar X with sa@…").
     problems: list[str] = field(default_factory=list)
     # What staff might like to know that is no fault ("the first scheduled sync runs at 03:00").

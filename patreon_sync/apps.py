@@ -54,3 +54,12 @@ class PatreonSyncConfig(AppConfig):
                 ),
             )
         )
+        _tell_staff_of_changes()
+
+
+def _tell_staff_of_changes() -> None:
+    """Saves after which the integrations page's verdict may have turned: staff are told now."""
+    from integrations.notices.queue import watch
+    from patreon_sync.models import WebhookDelivery
+
+    watch(WebhookDelivery, when=lambda delivery: delivery.status == WebhookDelivery.Status.FAILED)

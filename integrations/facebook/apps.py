@@ -32,3 +32,14 @@ class FacebookConfig(AppConfig):
                 ),
             )
         )
+        _tell_staff_of_changes()
+
+
+def _tell_staff_of_changes() -> None:
+    """Saves after which the integrations page's verdict may have turned: staff are told now."""
+    from integrations.facebook.models import FacebookPost, TokenCheck
+    from integrations.notices.queue import watch
+
+    fine = {FacebookPost.Status.QUEUED, FacebookPost.Status.SENDING, FacebookPost.Status.POSTED}
+    watch(TokenCheck)
+    watch(FacebookPost, when=lambda post: post.status not in fine)  # failed, to check, held

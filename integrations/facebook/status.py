@@ -139,6 +139,7 @@ def integration_status() -> IntegrationStatus:
     else:
         status.token = check.summary
         status.token_ok = check.ok
+        status.token_expires_at = check.expires_at
         if not check.ok:
             status.problems.append(check.summary)
 

@@ -24,6 +24,7 @@ def test_every_integration_registers_its_status_and_buttons_in_app_order():
         "google_calendar",
         "facebook",
         "patreon",
+        "staff_notices",  # the notices about them, after them
     ]
     for provider in providers():
         assert callable(provider.status), provider.service
@@ -287,7 +288,7 @@ def test_staff_see_only_the_links_they_may_open(client, django_user_model, setti
     client.force_login(user)
     html = client.get(reverse("admin:integrations_health")).content.decode()
     hrefs = re.findall(r'<td class="links">(.*?)</td>', html, flags=re.S)
-    assert len(hrefs) == 3
+    assert len(hrefs) == 4  # three integrations and the staff notices
     for cell in hrefs:
         for url in re.findall(r'href="([^"]+)"', cell):
             assert client.get(url.replace("&amp;", "&")).status_code == 200, url

@@ -33,6 +33,7 @@ CHECKED_FOR_ITALIAN = [
     "tdc/",
     "integrations/apps.py",
     "integrations/google_calendar/",
+    "integrations/notices/",
     "templates/admin/base_site.html",
     "templates/admin/events/",
     "templates/admin/index.html",

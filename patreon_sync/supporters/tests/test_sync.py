@@ -245,7 +245,12 @@ def test_the_scheduled_task_skips_without_a_token(webhook_only):
 
 @responses.activate
 def test_the_scheduled_task_runs_the_sync(patreon):
+    from integrations.models import ActionOutcome
     from patreon_sync.tasks import sync_patrons
 
     serve_campaign([[ALICE, BRUNO]])
+    webhook = {"id": "2793", "type": "webhook", "attributes": {"paused": True, "uri": "u"}}
+    responses.get(f"{API}/api/oauth2/v2/webhooks", json={"data": [webhook]})
     assert sync_patrons() == "2 members: 2 new, 0 changed, 0 lapsed, 0 unchanged."
+    # It also asked whether Patreon paused our webhook, as the page's button would.
+    assert "PAUSED" in ActionOutcome.objects.get(service="patreon", action="webhook_state").message
