@@ -249,6 +249,8 @@ FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
 FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
 FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v26.0")
 FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
+# A scheduled Page post found later than this after its moment (the worker was down) is missed.
+FACEBOOK_SCHEDULE_GRACE_MINUTES = env.int("FACEBOOK_SCHEDULE_GRACE_MINUTES", default=60)
 
 # --- Patreon -------------------------------------------------------------------------------------
 PATREON_CLIENT_ID = env.str("PATREON_CLIENT_ID", default="")

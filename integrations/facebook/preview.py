@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import formats, timezone
+from django.utils.translation import ngettext
 
 from events.models import Event, EventArtist
 from integrations.facebook import client, compose
@@ -186,6 +187,20 @@ def announcement_previews(
         elif event.start_time <= now:
             preview.warnings.append("This event has already started.")
 
+        waiting = [
+            post
+            for post in posts_by_event.get(event.pk, [])
+            if post.status in (FacebookPost.Status.SCHEDULED, FacebookPost.Status.HELD)
+        ]
+        if waiting:
+            preview.warnings.append(
+                ngettext(
+                    "%(count)d post of this event is scheduled for later (see the event's page).",
+                    "%(count)d posts of this event are scheduled for later (see the event's page).",
+                    len(waiting),
+                )
+                % {"count": len(waiting)}
+            )
         for post in posts_by_event.get(event.pk, []):
             if post.status in FacebookPost.ON_TARGET:
                 preview.already_on_target.append(post)
