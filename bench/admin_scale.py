@@ -309,7 +309,10 @@ class Data:
                     **{f"received_at{k}": v for k, v in week.items()},
                 ),
             ),
-            ("webhook deliveries: search", changelist("patreon_sync_webhookdelivery", q="9000")),
+            (
+                "webhook deliveries: search",
+                changelist("patreon_sync_webhookdelivery", q="member-9000"),
+            ),
             ("supporters", changelist("patreon_sync_supporter")),
             ("supporters: active", changelist("patreon_sync_supporter", active="yes")),
             (
