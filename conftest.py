@@ -11,6 +11,20 @@ from events.services import event_set_artists
 UTC = ZoneInfo("UTC")
 
 
+@pytest.fixture(scope="session")
+def private_key_pem() -> str:
+    """One RSA key (PKCS#8 PEM) per test run, for the fake service-account files."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
 @pytest.fixture
 def location(db):
     return Location.objects.create(name="Main Stage", region="Dreamers Cave", x=128, y=64, z=22)

@@ -16,23 +16,17 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
+from django.utils.text import format_lazy, smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events import series_admin  # noqa: F401  (registers SeriesAdmin)
 from events.forms import EventAdminForm
 from events.models import Artist, Event, EventArtist, Location, time_zone_or_none
-
-SLT = ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
-
-
-def _format_instant(value, zone: ZoneInfo) -> str:
-    local = value.astimezone(zone)
-    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+from events.when import date_and_time, in_slt
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -208,18 +202,21 @@ class EventAdmin(admin.ModelAdmin):
         (None, {"fields": [("title", "title_it"), "description", "description_it"]}),
         (None, {"fields": ["event_type", "location", "audience", "status"]}),
         (
-            "When",
+            _("When"),
             {
                 "fields": ["timezone", "start_time", "end_time"],
-                "description": (
-                    "Start and end are in the event's time zone, "
-                    f"{settings.TIME_ZONE} unless you choose another."
+                "description": format_lazy(
+                    _(
+                        "Start and end are in the event's time zone, {zone} unless you choose "
+                        "another."
+                    ),
+                    zone=settings.TIME_ZONE,
                 ),
             },
         ),
-        ("Public", {"fields": ["public_page", "url", "poster"]}),
+        (_("Public"), {"fields": ["public_page", "url", "poster"]}),
         (_("Series"), {"fields": ["series_link"]}),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):
@@ -269,8 +266,10 @@ class EventAdmin(admin.ModelAdmin):
     def series_link(self, event: Event) -> str:
         if event.series_id:
             url = reverse("admin:events_series_change", args=[event.series_id])
-            edited = _(" (edited on its own)") if event.edited_on_its_own else ""
-            return format_html('<a href="{}">{}</a>{}', url, event.series, edited)
+            if event.edited_on_its_own:
+                edited = gettext("edited on its own")
+                return format_html('<a href="{}">{}</a> ({})', url, event.series, edited)
+            return format_html('<a href="{}">{}</a>', url, event.series)
         if event.pk is None:
             return "—"
         url = reverse("admin:events_series_add") + f"?from_event={event.pk}"
@@ -295,12 +294,15 @@ class EventAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     # One column, two lines: the list has many columns, and staff read both zones together.
-    @admin.display(description=f"Starts ({settings.TIME_ZONE} / SLT)", ordering="start_time")
+    @admin.display(
+        description=format_lazy(_("Starts ({zone} / SLT)"), zone=settings.TIME_ZONE),
+        ordering="start_time",
+    )
     def starts(self, event: Event) -> str:
         return format_html(
-            '{}<br><span class="quiet">SL: {}</span>',
-            _format_instant(event.start_time, ZoneInfo(settings.TIME_ZONE)),
-            _format_instant(event.start_time, SLT),
+            '{}<br><span class="quiet">{}</span>',
+            date_and_time(event.start_time, ZoneInfo(settings.TIME_ZONE)),
+            in_slt(event.start_time),
         )
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.series_rules import parse_rule, validate_rule
@@ -30,7 +31,7 @@ SERIES_HELD: ContextVar[bool] = ContextVar("series_held", default=False)
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(
-            "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Rome.",
+            _("“%(value)s” is not a known time zone. Use an IANA name such as Europe/Rome."),
             params={"value": value},
             code="invalid_time_zone",
         )
@@ -63,14 +64,16 @@ def time_zone_or_none(name: str) -> ZoneInfo | None:
 
 
 class Location(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    region = models.CharField("Second Life region", max_length=100)
-    x = models.PositiveSmallIntegerField(default=128, validators=[MaxValueValidator(256)])
-    y = models.PositiveSmallIntegerField(default=128, validators=[MaxValueValidator(256)])
-    z = models.PositiveSmallIntegerField(default=25, validators=[MaxValueValidator(4096)])
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    region = models.CharField(_("Second Life region"), max_length=100)
+    x = models.PositiveSmallIntegerField("x", default=128, validators=[MaxValueValidator(256)])
+    y = models.PositiveSmallIntegerField("y", default=128, validators=[MaxValueValidator(256)])
+    z = models.PositiveSmallIntegerField("z", default=25, validators=[MaxValueValidator(4096)])
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
 
     def __str__(self) -> str:
         return self.name
@@ -83,12 +86,14 @@ class Location(models.Model):
 
 
 class Artist(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    sl_avatar_name = models.CharField("Second Life avatar name", max_length=120, blank=True)
-    link = models.URLField(blank=True, help_text="Website, SoundCloud, Flickr…")
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    sl_avatar_name = models.CharField(_("Second Life avatar name"), max_length=120, blank=True)
+    link = models.URLField(_("link"), blank=True, help_text=_("Website, SoundCloud, Flickr…"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("artist")
+        verbose_name_plural = _("artists")
 
     def __str__(self) -> str:
         return self.name
@@ -96,46 +101,59 @@ class Artist(models.Model):
 
 class Event(models.Model):
     class EventType(models.TextChoices):
-        LIVE_SINGER = "live_singer", "Live singer"
-        DJ_SET = "dj_set", "DJ set"
-        TRIBUTE_CONCERT = "tribute_concert", "Tribute concert"
-        SPECIAL = "special", "Special event"
+        LIVE_SINGER = "live_singer", _("Live singer")
+        DJ_SET = "dj_set", _("DJ set")
+        TRIBUTE_CONCERT = "tribute_concert", _("Tribute concert")
+        SPECIAL = "special", _("Special event")
 
     class Audience(models.TextChoices):
-        PUBLIC = "public", "Public"
-        STAFF = "staff", "Staff only"
+        PUBLIC = "public", _("Public")
+        STAFF = "staff", _("Staff only")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField("title (English)", max_length=200)
-    title_it = models.CharField("title (Italian)", max_length=200, blank=True)
-    description = models.TextField("description (English)", blank=True)
-    description_it = models.TextField("description (Italian)", blank=True)
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_it = models.CharField(_("title (Italian)"), max_length=200, blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_it = models.TextField(_("description (Italian)"), blank=True)
     event_type = models.CharField(
-        max_length=20, choices=EventType.choices, default=EventType.LIVE_SINGER
+        _("event type"), max_length=20, choices=EventType.choices, default=EventType.LIVE_SINGER
     )
-    start_time = models.DateTimeField()
-    end_time = models.DateTimeField()
+    start_time = models.DateTimeField(_("start"))
+    end_time = models.DateTimeField(_("end"))
     timezone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         default=default_time_zone,
         validators=[validate_time_zone],
-        help_text="IANA name; calendars show the event in this zone.",
+        help_text=_("IANA name; calendars show the event in this zone."),
     )
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
     )
     artists = models.ManyToManyField(
-        Artist, through="EventArtist", related_name="events", blank=True
+        Artist,
+        verbose_name=_("artists"),
+        through="EventArtist",
+        related_name="events",
+        blank=True,
     )
-    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    url = models.URLField("public URL", blank=True)
-    poster = models.ImageField(upload_to="posters/%Y/%m/", blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    url = models.URLField(_("public URL"), blank=True)
+    poster = models.ImageField(_("poster"), upload_to="posters/%Y/%m/", blank=True)
     series = models.ForeignKey(
         "Series",
         verbose_name=_("series"),
@@ -157,13 +175,13 @@ class Event(models.Model):
             "A date of a series that staff changed by itself: series edits leave it alone."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     ical_sequence = models.PositiveIntegerField(
-        "calendar revision",
+        _("calendar revision"),
         default=0,
         editable=False,
-        help_text="Rises whenever what calendar subscribers see changes (iCalendar SEQUENCE).",
+        help_text=_("Rises whenever what calendar subscribers see changes (iCalendar SEQUENCE)."),
     )
 
     # What a calendar subscriber sees of the event itself (the line-up is counted separately).
@@ -199,6 +217,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start_time", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         indexes = [
             models.Index(fields=["status", "end_time"], name="event_status_end"),
             models.Index(fields=["status", "start_time"], name="event_status_start"),
@@ -281,7 +301,7 @@ class Event(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": "The event must end after it starts."})
+            raise ValidationError({"end_time": _("The event must end after it starts.")})
 
     # --- translations: the default language fills any gap ---------------------------------------
     def title_in(self, language: str) -> str:
@@ -317,20 +337,26 @@ class Event(models.Model):
 
 
 class EventArtist(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="artist_links")
-    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="event_links")
-    order = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0)])
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="artist_links"
+    )
+    artist = models.ForeignKey(
+        Artist, verbose_name=_("artist"), on_delete=models.PROTECT, related_name="event_links"
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "artist"], name="event_artist_once"),
         ]
-        verbose_name = "artist"
-        verbose_name_plural = "artists (in billing order)"
+        verbose_name = _("artist")
+        verbose_name_plural = _("artists (in billing order)")
 
     def __str__(self) -> str:
-        return f"{self.artist} at {self.event}"
+        return gettext("%(artist)s at %(event)s") % {"artist": self.artist, "event": self.event}
 
 
 class Series(models.Model):
@@ -369,7 +395,7 @@ class Series(models.Model):
         related_name="series",
     )
     artists = models.ManyToManyField(
-        Artist, through="SeriesArtist", related_name="series", blank=True
+        Artist, verbose_name=_("artists"), through="SeriesArtist", related_name="series", blank=True
     )
     rule = models.CharField(
         _("repeat rule"),
@@ -390,8 +416,8 @@ class Series(models.Model):
         validators=[validate_time_zone],
         help_text=_("IANA name; the start time is kept in this zone across daylight saving."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -453,8 +479,12 @@ class Series(models.Model):
 
 
 class SeriesArtist(models.Model):
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="artist_links")
-    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="series_links")
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="artist_links"
+    )
+    artist = models.ForeignKey(
+        Artist, verbose_name=_("artist"), on_delete=models.PROTECT, related_name="series_links"
+    )
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, validators=[MinValueValidator(0)]
     )
@@ -468,7 +498,7 @@ class SeriesArtist(models.Model):
         verbose_name_plural = _("artists (in billing order)")
 
     def __str__(self) -> str:
-        return f"{self.artist} at {self.series}"
+        return gettext("%(artist)s at %(series)s") % {"artist": self.artist, "series": self.series}
 
 
 def _token_digest(token: str) -> str:
@@ -484,17 +514,23 @@ class CalendarFeedToken(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_token"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
     )
-    token = models.CharField(max_length=64, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    issued_at = models.DateTimeField(auto_now=True, help_text="When this address was made")
+    token = models.CharField(_("token"), max_length=64, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(
+        _("issued"), auto_now=True, help_text=_("When this address was made")
+    )
 
     class Meta:
-        verbose_name = "staff calendar feed"
+        verbose_name = _("staff calendar feed")
+        verbose_name_plural = _("staff calendar feeds")
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
+        return gettext("Calendar feed of %(user)s") % {"user": self.user}
 
     @staticmethod
     def new_token() -> str:

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Series, SeriesArtist
@@ -37,6 +37,7 @@ from events.series_rules import (
     SeriesRule,
     parse_rule,
 )
+from events.when import date_and_time
 
 FROM_EVENT = "from_event"  # query parameter of "Make this a weekly series"
 WEEKDAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
@@ -212,8 +213,7 @@ class SeriesAdmin(admin.ModelAdmin):
     def next_date(self, series: Series) -> str:
         if series.next_start is None:
             return "—"
-        local = series.next_start.astimezone(series.zone)
-        return formats.date_format(local, "D j M Y, H:i")
+        return date_and_time(series.next_start, series.zone)
 
     @admin.display(description=_("Rule"))
     def stored_rule(self, series: Series) -> str:
@@ -334,12 +334,13 @@ class SeriesAdmin(admin.ModelAdmin):
             except SeriesError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    gettext("The series ends on %(date)s; %(count)s later dates were cancelled.")
-                    % {"date": self._night(event), "count": len(result.cancelled)},
-                    messages.SUCCESS,
-                )
+                count = len(result.cancelled)
+                ended = ngettext(
+                    "The series ends on %(date)s; %(count)s later date was cancelled.",
+                    "The series ends on %(date)s; %(count)s later dates were cancelled.",
+                    count,
+                ) % {"date": self._night(event), "count": count}
+                self.message_user(request, ended, messages.SUCCESS)
             return self._back_to(series)
         question = gettext(
             "End the series on %(date)s? Every later date is cancelled, including dates "
@@ -360,8 +361,7 @@ class SeriesAdmin(admin.ModelAdmin):
         return series, event
 
     def _night(self, event: Event) -> str:
-        local = event.start_time.astimezone(event.zone)
-        return formats.date_format(local, "D j M Y, H:i")
+        return date_and_time(event.start_time, event.zone)
 
     def _back_to(self, series: Series) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:events_series_change", args=[series.pk]))

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 WEEKLY = "WEEKLY"
 MONTHLY = "MONTHLY"
@@ -29,12 +29,33 @@ WEEKDAY_NAMES = (
     gettext_lazy("Saturday"),
     gettext_lazy("Sunday"),
 )
+# The same names inside a sentence ("Every week on Friday"): Italian writes them in lower case.
+WEEKDAY_NAMES_IN_SENTENCE = (
+    pgettext_lazy("in a sentence", "Monday"),
+    pgettext_lazy("in a sentence", "Tuesday"),
+    pgettext_lazy("in a sentence", "Wednesday"),
+    pgettext_lazy("in a sentence", "Thursday"),
+    pgettext_lazy("in a sentence", "Friday"),
+    pgettext_lazy("in a sentence", "Saturday"),
+    pgettext_lazy("in a sentence", "Sunday"),
+)
 ORDINAL_NAMES = {
     1: gettext_lazy("first"),
     2: gettext_lazy("second"),
     3: gettext_lazy("third"),
     4: gettext_lazy("fourth"),
     -1: gettext_lazy("last"),
+}
+
+# Italian (and other languages) agree the ordinal with the weekday: "prima domenica", "primo
+# sabato". Sunday's get a context of their own so translators can say it.
+SUNDAY = 6
+ORDINAL_NAMES_BEFORE_SUNDAY = {
+    1: pgettext_lazy("before Sunday", "first"),
+    2: pgettext_lazy("before Sunday", "second"),
+    3: pgettext_lazy("before Sunday", "third"),
+    4: pgettext_lazy("before Sunday", "fourth"),
+    -1: pgettext_lazy("before Sunday", "last"),
 }
 
 _MONTHLY_DAY = re.compile(r"^(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)$")
@@ -74,14 +95,20 @@ class SeriesRule:
 
     def describe(self) -> str:
         if self.frequency == MONTHLY:
+            weekday = self.weekdays[0]
+            ordinals = ORDINAL_NAMES_BEFORE_SUNDAY if weekday == SUNDAY else ORDINAL_NAMES
             return _("Every %(ordinal)s %(weekday)s of the month") % {
-                "ordinal": ORDINAL_NAMES[self.ordinal],
-                "weekday": WEEKDAY_NAMES[self.weekdays[0]],
+                "ordinal": ordinals[self.ordinal],
+                "weekday": WEEKDAY_NAMES_IN_SENTENCE[weekday],
             }
-        days = ", ".join(str(WEEKDAY_NAMES[day]) for day in sorted(self.weekdays))
+        days = ", ".join(str(WEEKDAY_NAMES_IN_SENTENCE[day]) for day in sorted(self.weekdays))
         if self.interval == 1:
             return _("Every week on %(days)s") % {"days": days}
-        return _("Every %(count)s weeks on %(days)s") % {"count": self.interval, "days": days}
+        return ngettext(
+            "Every %(count)s week on %(days)s",
+            "Every %(count)s weeks on %(days)s",
+            self.interval,
+        ) % {"count": self.interval, "days": days}
 
     def dates(self, *, first: date, last: date) -> list[date]:
         """The nights from `first` to `last` (both included), computed by dateutil's rrule."""

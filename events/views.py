@@ -37,6 +37,7 @@ from events.selectors import (
     programme_state,
     upcoming_start_times,
 )
+from events.when import in_slt, slt, time_of_day
 
 # What's on lists the coming weeks; the programme pages show a month each.
 COMING_WEEKS = timedelta(weeks=4)
@@ -51,7 +52,7 @@ FEED_BODY_KEPT = 3600  # seconds; the key changes with the programme, so this on
 
 
 def _slt() -> ZoneInfo:
-    return ZoneInfo(settings.SECOND_LIFE_TIME_ZONE)
+    return slt()
 
 
 def _venue_zone() -> ZoneInfo:
@@ -112,11 +113,9 @@ class EventTimes:
 
 def event_times(event: Event) -> EventTimes:
     # Formatted here: the template's |date filter would turn them back into the current zone.
-    slt = event.start_time.astimezone(_slt())
-    italy = event.start_time.astimezone(_venue_zone())
     return EventTimes(
-        slt=_("%(when)s SLT") % {"when": formats.date_format(slt, "l, F j, Y, H:i")},
-        italy=_("%(time)s %(zone)s in Italy") % {"time": f"{italy:%H:%M}", "zone": italy.tzname()},
+        slt=in_slt(event.start_time),
+        italy=_("%(time)s in Italy") % {"time": time_of_day(event.start_time, _venue_zone())},
         iso_start=event.start_time.isoformat(),
         iso_end=event.end_time.isoformat(),
     )
@@ -142,7 +141,7 @@ def _listing(event: Event, language: str) -> Listing:
     return Listing(
         event=event,
         title=event.title_in(language),
-        time_slt=_("%(time)s SLT") % {"time": f"{slt:%H:%M}"},
+        time_slt=time_of_day(event.start_time, _slt(), zone_name="SLT"),
         iso_start=event.start_time.isoformat(),
         day=formats.date_format(slt, "D j M"),
     )
@@ -299,12 +298,10 @@ def event_public(request, pk: int):
     event = _event_for(request, pk)
     language = translation.get_language() or settings.LANGUAGE_CODE
     cancelled = event.status == Event.Status.CANCELLED
-    slt = event.start_time.astimezone(_slt())
-    venue = event.start_time.astimezone(_venue_zone())
-    # Facebook's preview shows og:description (in English, the Page's language): lead with the
-    # cancellation, when and who.
+    # Facebook's preview shows og:description (in English, the Page's language, whatever the
+    # visitor's): lead with the cancellation, when and who.
     with translation.override("en"):
-        when = f"{formats.date_format(slt, 'D j M Y, H:i')} SLT ({venue:%H:%M} {venue.tzname()})"
+        when = f"{in_slt(event.start_time)} ({time_of_day(event.start_time, _venue_zone())})"
         lead = _("CANCELLED") + " · " if cancelled else ""
     summary = " · ".join(part for part in (when, event.artist_names) if part)
     og_description = Truncator(" ".join((f"{lead}{summary}.", event.description)).strip()).chars(

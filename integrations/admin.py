@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from integrations import views
 from integrations.admin_search import SearchReadsTheTableOnce
 from integrations.models import IntegrationLog
-from integrations.status import status_providers
+from integrations.registry import providers
 
 
 class ServiceFilter(admin.SimpleListFilter):
@@ -19,7 +19,7 @@ class ServiceFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # The integrations that log calls, as they name themselves: reading the distinct
         # services from the log itself would scan all of it on every page.
-        return [(provider.service, provider.name) for provider in status_providers()]
+        return [(provider.service, provider.name) for provider in providers()]
 
     def queryset(self, request, queryset):
         return queryset.filter(service=self.value()) if self.value() else queryset

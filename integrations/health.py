@@ -4,24 +4,23 @@ A read-only selector: a few queries per integration, never an external call.
 """
 
 import logging
+import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import urlencode
-from django.utils.module_loading import import_string
+from django.utils.translation import ngettext
 
 from integrations.action_outcomes import action_outcomes
 from integrations.models import ActionOutcome, IntegrationLog
-from integrations.status import (
-    IntegrationStatus,
-    ProviderAction,
-    StatusProvider,
-    Verdict,
-    status_providers,
-)
+from integrations.registry import ProviderAction, StatusProvider, providers
+from integrations.status import IntegrationStatus, Verdict
 
 logger = logging.getLogger("integrations")
 
+TOKEN_EXPIRY_WARNING = timedelta(days=7)
 NOT_AVAILABLE = "This integration is not installed in this version of the site."
 
 
@@ -53,7 +52,7 @@ class IntegrationReport:
 
 def integration_reports() -> list[IntegrationReport]:
     answers = action_outcomes()
-    reports = [integration_report(provider) for provider in status_providers()]
+    reports = [integration_report(provider) for provider in providers()]
     for report in reports:
         report.last_answers = {
             key: outcome
@@ -65,11 +64,9 @@ def integration_reports() -> list[IntegrationReport]:
 
 def integration_report(provider: StatusProvider) -> IntegrationReport:
     try:
-        integration_status = import_string(provider.status)
-    except ImportError:
+        status = provider.status()
+    except ImportError:  # what it needs is not installed on this server
         return _unavailable(provider, NOT_AVAILABLE)
-    try:
-        status = integration_status()
     except Exception as exc:  # one broken integration must not hide the others' health
         logger.exception("integrations page: reading the %s status failed", provider.name)
         return _unavailable(
@@ -79,6 +76,7 @@ def integration_report(provider: StatusProvider) -> IntegrationReport:
             broken=True,
         )
     _fill_from_call_log(status)
+    _warn_of_token_expiry(status)
     return IntegrationReport(
         provider=provider,
         status=status,
@@ -134,6 +132,25 @@ def _fill_from_call_log(status: IntegrationStatus) -> None:
     ):
         status.last_error_at = failure.created_at
         status.last_error = f"{failure.operation}: {failure.error}"
+
+
+def _warn_of_token_expiry(status: IntegrationStatus) -> None:
+    """A token that stops working within TOKEN_EXPIRY_WARNING is a problem today, so staff
+    renew it before posts or syncs fail."""
+    expires_at = status.token_expires_at
+    now = timezone.now()
+    if expires_at is None or status.token_ok is False or expires_at <= now:
+        return  # an expired token is the provider's own problem (token_ok False)
+    if expires_at - now <= TOKEN_EXPIRY_WARNING:
+        days = math.ceil((expires_at - now) / timedelta(days=1))
+        status.problems.append(
+            ngettext(
+                "The token stops working on %(day)s, in %(days)d day: renew it before then.",
+                "The token stops working on %(day)s, in %(days)d days: renew it before then.",
+                days,
+            )
+            % {"day": formats.date_format(timezone.localtime(expires_at), "j M Y"), "days": days}
+        )
 
 
 def _calls_url(service: str, **filters: str) -> str:

@@ -9,6 +9,7 @@ request and, through `classify`, translates its provider's error format into the
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +27,12 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
 class IntegrationError(Exception):
-    """A failed external call. `transient` says whether trying again later can help."""
+    """A failed external call, with what every provider has: the message in plain words, the
+    HTTP status, the operation, and (`transient`) whether trying again later can help.
+
+    What only one provider has (its own error codes and names) lives on that
+    provider's subclass, in its `client.py`.
+    """
 
     transient = False
 
@@ -35,20 +41,14 @@ class IntegrationError(Exception):
         message: str,
         *,
         status: int | None = None,
-        code: int | str | None = None,
-        subcode: int | str | None = None,
-        trace_id: str = "",
         retry_after: float | None = None,
-        payload: Any = None,
+        operation: str = "",
     ):
         super().__init__(message)
         self.message = message
         self.status = status
-        self.code = code
-        self.subcode = subcode
-        self.trace_id = trace_id
-        self.retry_after = retry_after
-        self.payload = payload
+        self.retry_after = retry_after  # seconds the provider asked us to wait, if it did
+        self.operation = operation
 
 
 class TransientError(IntegrationError):
@@ -189,6 +189,88 @@ def retry_policy(*, attempts: int, sleep: Callable[[float], None]) -> tenacity.R
     )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one attempt came back with, before it is judged a success or an error."""
+
+    value: Any
+    status_code: int | None = None
+    target: str = ""  # the URL that answered, when it differs from the one asked (redirects)
+
+
+def run_with_retries(
+    *,
+    service: str,
+    operation: str,
+    method: str,
+    target: str,
+    attempt: Callable[[], Answer],
+    classify: Callable[[Answer | Exception], IntegrationError | None],
+    attempts: int | None = None,
+    expected: tuple[type[IntegrationError], ...] = (),
+    secrets: Iterable[str] = (),
+) -> Any:
+    """The one retry loop: run `attempt`, judge it, log it, retry what is transient.
+
+    `attempt` makes one request and returns its `Answer`; `classify` turns an answer or the
+    exception `attempt` raised into an `IntegrationError` (None: a success). An error of an
+    `expected` type is an answer the caller handles (e.g. "already there"), logged as a success.
+    Returns the successful answer's value or raises the last error. Secret values are
+    redacted from the error message and the log row.
+    """
+    attempts = max(1, attempts or settings.INTEGRATION_HTTP_ATTEMPTS)
+    secrets = tuple(s for s in secrets if s)
+
+    def once(attempt_number: int) -> Any:
+        started = time.monotonic()
+        answer: Answer | None = None
+        try:
+            answer = attempt()
+        except Exception as exc:
+            error = classify(exc)
+            if error is None:
+                raise
+        else:
+            error = classify(answer)
+        if error is not None:
+            error.message = redact_text(error.message, secrets)
+            error.args = (error.message,)
+            error.operation = error.operation or operation
+        last_attempt = attempt_number >= attempts
+        if error is None or isinstance(error, expected):
+            outcome = IntegrationLog.Outcome.OK
+        elif isinstance(error, OutcomeUnknown):
+            outcome = IntegrationLog.Outcome.UNKNOWN
+        elif error.transient and not last_attempt:
+            outcome = IntegrationLog.Outcome.RETRIED
+        else:
+            outcome = IntegrationLog.Outcome.FAILED
+        if answer is not None:
+            status_code = answer.status_code
+        else:
+            status_code = error.status if error is not None else None
+        record_call(
+            service=service,
+            operation=operation,
+            method=method,
+            target=(answer.target if answer is not None else "") or target,
+            status_code=status_code,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            outcome=outcome,
+            error="" if error is None or outcome == IntegrationLog.Outcome.OK else error.message,
+            secrets=secrets,
+        )
+        if error is not None:
+            raise error
+        return answer.value if answer is not None else None
+
+    # A lambda, so a test that replaces this module's `sleep` sees every wait.
+    for retry in retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds)):
+        with retry:
+            return once(retry.retry_state.attempt_number)
+    raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+
+
 def send(
     *,
     service: str,
@@ -213,70 +295,47 @@ def send(
     `secrets` (tokens, client secrets) are redacted from every log row and error message.
     """
     method = method.upper()
-    attempts = attempts or settings.INTEGRATION_HTTP_ATTEMPTS
     idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
     secrets = tuple(s for s in secrets if s)
     http = session or requests
     request_headers = {"User-Agent": user_agent(), **(headers or {})}
 
-    def once(attempt_number: int) -> requests.Response:
-        last_attempt = attempt_number >= attempts
-        started = time.monotonic()
-        response = None
-        try:
-            response = http.request(
-                method,
-                url,
-                params=params,
-                data=data,
-                json=json,
-                files=files,
-                headers=request_headers,
-                timeout=timeout or settings.INTEGRATION_HTTP_TIMEOUT,
-            )
-        except requests.RequestException as exc:
-            detail = redact_text(network_problem(exc, url), secrets)
-            if idempotent or _never_connected(exc):
-                error: IntegrationError = TransientError(f"Network error: {detail}")
-            else:
-                error = OutcomeUnknown(
-                    f"The request was sent but no answer came back ({detail}); "
-                    "it may have been applied, so it is not repeated automatically."
-                )
-        else:
-            error = classify(response)
-            if error is not None:
-                error.message = redact_text(error.message, secrets)
-                error.args = (error.message,)
-        elapsed_ms = (time.monotonic() - started) * 1000
-        if error is None:
-            outcome = IntegrationLog.Outcome.OK
-        elif isinstance(error, OutcomeUnknown):
-            outcome = IntegrationLog.Outcome.UNKNOWN
-        elif error.transient and not last_attempt:
-            outcome = IntegrationLog.Outcome.RETRIED
-        else:
-            outcome = IntegrationLog.Outcome.FAILED
-        record_call(
-            service=service,
-            operation=operation,
-            method=method,
-            target=redact_url(response.url if response is not None else url),
-            status_code=response.status_code if response is not None else None,
-            duration_ms=int(elapsed_ms),
-            outcome=outcome,
-            error=error.message if error else "",
-            secrets=secrets,
+    def attempt() -> Answer:
+        response = http.request(
+            method,
+            url,
+            params=params,
+            data=data,
+            json=json,
+            files=files,
+            headers=request_headers,
+            timeout=timeout or settings.INTEGRATION_HTTP_TIMEOUT,
         )
-        if error is not None:
-            raise error
-        return response
+        return Answer(response, status_code=response.status_code, target=redact_url(response.url))
 
-    # A lambda, so a test that replaces this module's `sleep` sees every wait.
-    for attempt in retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds)):
-        with attempt:
-            return once(attempt.retry_state.attempt_number)
-    raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+    def judge(outcome: Answer | Exception) -> IntegrationError | None:
+        if isinstance(outcome, Answer):
+            return classify(outcome.value)
+        if not isinstance(outcome, requests.RequestException):
+            return None  # not a failure of the call: a bug, raised as it is
+        detail = redact_text(network_problem(outcome, url), secrets)
+        if idempotent or _never_connected(outcome):
+            return TransientError(f"Network error: {detail}")
+        return OutcomeUnknown(
+            f"The request was sent but no answer came back ({detail}); "
+            "it may have been applied, so it is not repeated automatically."
+        )
+
+    return run_with_retries(
+        service=service,
+        operation=operation,
+        method=method,
+        target=redact_url(url),
+        attempt=attempt,
+        classify=judge,
+        attempts=attempts,
+        secrets=secrets,
+    )
 
 
 def sleep(seconds: float) -> None:

@@ -1,11 +1,12 @@
 """What the integrations share: the log of every external call.
 
-Each integration keeps its own state rows in its own app (google_calendar, facebook) so that
+Each integration keeps its own state rows in its own app so that
 integrations never import each other.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationLog(models.Model):
@@ -43,7 +44,7 @@ class IntegrationLog(models.Model):
 class ActionOutcome(models.Model):
     """The last answer of each integrations-page button (test the connection, is our webhook
     paused, ...), so the page shows what was last found out instead of a message that is gone
-    on the next page load. Some facts (a paused Patreon webhook) are only known by asking."""
+    on the next page load. Some facts (a paused webhook) are only known by asking."""
 
     service = models.CharField(max_length=30)
     action = models.CharField(max_length=30)
@@ -61,3 +62,73 @@ class ActionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.action}: {self.message[:60]}"
+
+
+class NoticeState(models.Model):
+    """What staff were last told about one integration, and what it is doing now.
+
+    One row per integration (its call-log `service`): a notice goes out when the observed state
+    differs from the notified one, at most once per STAFF_NOTICE_INTERVAL_MINUTES.
+    """
+
+    service = models.CharField(max_length=30, unique=True)
+    observed = models.CharField(max_length=64, help_text="fingerprint of the state now")
+    observed_since = models.DateTimeField()
+    observed_bad = models.BooleanField(default=False)
+    notified = models.CharField(max_length=64, blank=True, help_text="state staff were told of")
+    notified_bad = models.BooleanField(default=False)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    # Changes seen since the last notice: more than one is a flapping service, summarised.
+    changes_since_notice = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "staff notice state"
+
+    def __str__(self) -> str:
+        return f"{self.service}: {'needs attention' if self.observed_bad else 'fine'}"
+
+
+class NoticeDigest(models.Model):
+    """One row per venue day whose daily digest was considered (sent or not needed)."""
+
+    day = models.DateField(unique=True)
+    sent = models.BooleanField(default=False)
+    done_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day}: {'sent' if self.sent else 'nothing to tell'}"
+
+
+class StaffNoticePreference(models.Model):
+    """A staff account's wish to hear about integration problems, and in which language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    integration_problems = models.BooleanField(
+        _("Tell me about integration problems"),
+        default=False,
+        help_text=_(
+            "An e-mail when an integration starts failing or needs attention, and when it "
+            "works again."
+        ),
+    )
+    daily_digest = models.BooleanField(
+        _("Send me a daily digest"),
+        default=False,
+        help_text=_("One e-mail a day listing what needs attention, only when something does."),
+    )
+    language = models.CharField(
+        _("Language of the notices"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the language you use the admin in when you save this form."),
+    )
+
+    class Meta:
+        verbose_name = _("integration notices")
+        verbose_name_plural = _("integration notices")
+
+    def __str__(self) -> str:
+        return str(self.user)

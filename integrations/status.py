@@ -1,11 +1,10 @@
 """The shape in which every integration reports its health to the admin's integrations page.
 
-Each integration (google_calendar, facebook, patreon_sync) exposes, in its own `status.py`,
-`def integration_status() -> IntegrationStatus`: a read-only selector, cheap (a few queries,
-no external call). Testing the connection is a separate, explicit action.
+Each integration exposes, in its own `status.py`, `def integration_status() -> IntegrationStatus`:
+a read-only selector, cheap (a few queries, no external call), which its `apps.py` registers
+with `integrations.registry`. Testing the connection is a separate, explicit action.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -42,8 +41,8 @@ VERDICT_LABELS = {
 
 @dataclass
 class IntegrationStatus:
-    name: str  # "Google Calendar", "Facebook", "Patreon"
-    service: str  # the IntegrationLog.service value: "google_calendar", "facebook", "patreon"
+    name: str  # the integration as staff know it
+    service: str  # the IntegrationLog.service value its client logs under
     configured: bool
     missing_settings: list[str] = field(default_factory=list)
     last_success_at: datetime | None = None
@@ -54,6 +53,8 @@ class IntegrationStatus:
     # Token health in plain words, e.g. "Page token valid until 12 Jan 2027" or "expired".
     token: str = ""
     token_ok: bool | None = None  # None: unknown / not applicable
+    # When a token that does not renew itself stops working: staff are warned a week ahead.
+    token_expires_at: datetime | None = None
     # Plain-words problems, each with what to do ("Share calendar X with sa@…").
     problems: list[str] = field(default_factory=list)
     # What staff might like to know that is no fault ("the first scheduled sync runs at 03:00").
@@ -86,119 +87,3 @@ class IntegrationStatus:
         if self.last_success_at is None:
             return Verdict.NOT_VERIFIED
         return Verdict.WORKING
-
-
-# --- The registry the admin's integrations page reads -------------------------------------------
-# Providers are named by dotted path so that `integrations` imports no integration (see
-# docs/architecture.md) and one that is missing or broken shows as such, not a broken page.
-
-
-@dataclass(frozen=True)
-class ProviderAction:
-    """A button on the integrations page.
-
-    `function` (dotted path) takes no arguments and returns a plain-words outcome for staff;
-    it raises an `integrations.http.IntegrationError` when the work could not be done.
-    """
-
-    key: str  # "test_connection", "retry_failed", "resume_webhook"; part of the button's URL
-    label: str
-    function: str
-    permission: str = ""  # an extra permission the button needs (e.g. posting publicly)
-    help_text: str = ""
-    # Shown only when this returns True for the provider's current status (None: always shown).
-    offered_when: Callable[[IntegrationStatus], bool] | None = None
-
-
-@dataclass(frozen=True)
-class StatusProvider:
-    name: str
-    service: str
-    status: str  # dotted path to `integration_status() -> IntegrationStatus`
-    actions: tuple[ProviderAction, ...] = ()
-
-    def action(self, key: str) -> ProviderAction | None:
-        return next((action for action in self.actions if action.key == key), None)
-
-
-def status_providers() -> list[StatusProvider]:
-    """Google Calendar, Facebook and Patreon, in the order staff see them."""
-    return list(STATUS_PROVIDERS)
-
-
-STATUS_PROVIDERS: tuple[StatusProvider, ...] = (
-    StatusProvider(
-        name="Google Calendar",
-        service="google_calendar",
-        status="integrations.google_calendar.status.integration_status",
-        actions=(
-            ProviderAction(
-                "test_connection",
-                "Test the connection",
-                "integrations.google_calendar.status.test_connection",
-                help_text="Reads both calendars with the service account.",
-            ),
-            ProviderAction(
-                "retry_failed",
-                "Sync the failed events again",
-                "integrations.google_calendar.status.retry_failed",
-                permission="google_calendar.change_calendarentry",
-            ),
-        ),
-    ),
-    StatusProvider(
-        name="Facebook",
-        service="facebook",
-        status="integrations.facebook.status.integration_status",
-        # No "retry" button: each Page post is a staff decision, re-announced from the events
-        # list through its confirmation page (the "Failed posts" link leads there).
-        actions=(
-            ProviderAction(
-                "test_connection",
-                "Check the Page token",
-                "integrations.facebook.token_check.page_token_check_answer",
-                permission="facebook.announce_on_facebook",
-                help_text="Asks Facebook whether the Page token works and when it expires.",
-            ),
-        ),
-    ),
-    StatusProvider(
-        name="Patreon",
-        service="patreon",
-        status="patreon_sync.status.integration_status",
-        actions=(
-            ProviderAction(
-                "test_connection",
-                "Test the connection",
-                "patreon_sync.services.connection_check",
-                help_text="One call to Patreon with the creator token.",
-            ),
-            ProviderAction(
-                "retry_failed",
-                "Reprocess failed deliveries",
-                "patreon_sync.services.deliveries_retry_failed",
-                permission="patreon_sync.change_webhookdelivery",
-            ),
-            ProviderAction(
-                "webhook_state",
-                "Is our webhook paused?",
-                "patreon_sync.services.webhook_state",
-                help_text=(
-                    "Patreon pauses our webhook after repeated failed deliveries and tells no "
-                    "one: this page only knows by asking Patreon, which this button does. "
-                    "While paused, supporter changes reach the site only through sync_patrons."
-                ),
-            ),
-            ProviderAction(
-                "resume_webhook",
-                "Resume the webhook",
-                "patreon_sync.services.webhook_resume",
-                permission="patreon_sync.change_webhookdelivery",  # it changes Patreon's state
-                help_text=(
-                    "Unpauses our webhook (harmless if it is not paused); Patreon then sends "
-                    "what it held back."
-                ),
-            ),
-        ),
-    ),
-)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from events.admin import ValidChoicesAutocompleteSelect
 from integrations.admin_search import SearchReadsTheTableOnce
+from patreon_sync.documents import PayloadError, load_document
 from patreon_sync.models import (
     CreatorToken,
     ExclusiveContent,
@@ -22,11 +23,15 @@ from patreon_sync.models import (
     SyncRun,
     Tier,
     WebhookDelivery,
+    cents_text,
 )
-from patreon_sync.payloads import PayloadError, load_document
-from patreon_sync.selectors import active_condition, supporter_is_active, tiers_with_counts
-from patreon_sync.sync import MEMBER_FIELDS
-from patreon_sync.webhooks import MEMBER_TRIGGERS, reprocess
+from patreon_sync.supporters.selectors import (
+    active_condition,
+    supporter_is_active,
+    tiers_with_counts,
+)
+from patreon_sync.supporters.services import MEMBER_FIELDS
+from patreon_sync.supporters.webhooks import MEMBER_TRIGGERS, reprocess
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -110,7 +115,7 @@ class SupporterAdmin(admin.ModelAdmin):
 
     @admin.display(description="entitled", ordering="currently_entitled_amount_cents")
     def entitled(self, supporter: Supporter) -> str:
-        return f"{supporter.currently_entitled_amount_cents / 100:.2f}"
+        return cents_text(supporter.currently_entitled_amount_cents)
 
     @admin.display(description="tiers")
     def tier_titles(self, supporter: Supporter) -> str:
@@ -143,7 +148,7 @@ class TierAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="amount_cents")
     def price(self, tier: Tier) -> str:
-        return f"{tier.amount_cents / 100:.2f}"
+        return cents_text(tier.amount_cents)
 
     @admin.display(description="entitled supporters", ordering="supporter_count")
     def supporter_count(self, tier: Tier) -> int:
@@ -305,7 +310,7 @@ class ExclusiveContentAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="required_tier__amount_cents")
     def price(self, content: ExclusiveContent) -> str:
-        return f"{content.required_tier.amount_cents / 100:.2f}"
+        return cents_text(content.required_tier.amount_cents)
 
     @admin.display(boolean=True, description="file")
     def has_file(self, content: ExclusiveContent) -> bool:

@@ -12,8 +12,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from patreon_sync.payloads import MAX_JSON_DEPTH, json_depth_exceeds
-from patreon_sync.webhooks import MAX_EVENT_LENGTH, signature_is_valid, store_delivery
+from patreon_sync.documents import MAX_JSON_DEPTH, json_depth_exceeds
+from patreon_sync.supporters.webhooks import MAX_EVENT_LENGTH, signature_is_valid, store_delivery
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -26,4 +26,26 @@ def check_exclusive_files_root(app_configs, **kwargs):
         )
         for name, folder in public.items()
         if folder and _inside(root, Path(folder).resolve())
+    ]
+
+
+@register("integrations")
+def check_patreon_webhook_secret(app_configs, **kwargs):
+    configured = any(
+        (
+            settings.PATREON_CREATOR_ACCESS_TOKEN,
+            settings.PATREON_CREATOR_REFRESH_TOKEN,
+            settings.PATREON_CLIENT_ID,
+        )
+    )
+    if not configured or settings.PATREON_WEBHOOK_SECRET:
+        return []
+    return [
+        Warning(
+            "Patreon is configured but PATREON_WEBHOOK_SECRET is not: every webhook delivery "
+            "will be refused, so supporters change only when sync_patrons runs.",
+            hint="Copy the secret of the webhook from the Patreon developer portal "
+            "(My clients > the client > Webhooks) into PATREON_WEBHOOK_SECRET.",
+            id="tdc.W002",
+        )
     ]

@@ -23,25 +23,14 @@ from django.conf import settings
 
 from integrations import http
 from integrations.http import IntegrationError, PermanentError, TransientError
+from patreon_sync import documents
 
 SERVICE = "patreon"
 PAGE_SIZE = 1000  # the largest page Patreon serves
 
-MEMBER_FIELDS = ",".join(
-    [
-        "full_name",
-        "email",
-        "patron_status",
-        "last_charge_status",
-        "last_charge_date",
-        "next_charge_date",
-        "currently_entitled_amount_cents",
-        "pledge_relationship_start",
-        "pledge_cadence",
-        "is_free_trial",
-    ]
-)
-TIER_FIELDS = "title,amount_cents,published,url"
+# We ask for exactly the fields documents.py reads.
+MEMBER_FIELDS = ",".join(documents.MemberAttributes.model_fields)
+TIER_FIELDS = ",".join(documents.TierAttributes.model_fields)
 MEMBER_QUERY = {
     "include": "currently_entitled_tiers,user",
     "fields[member]": MEMBER_FIELDS,
@@ -51,11 +40,27 @@ MEMBER_QUERY = {
 WEBHOOK_FIELDS = "uri,triggers,paused,last_attempted_at,num_consecutive_times_failed"
 
 
-class CredentialsRejected(PermanentError):
+class PatreonError(IntegrationError):
+    """An error Patreon answered, with its `code_name` (e.g. "invalid_grant") when it gave one."""
+
+    def __init__(self, message: str, *, code_name: str = "", **fields):
+        super().__init__(message, **fields)
+        self.code_name = code_name
+
+
+class PatreonTransientError(PatreonError, TransientError):
+    """Rate limited, or Patreon's own trouble: worth retrying."""
+
+
+class PatreonPermanentError(PatreonError, PermanentError):
+    """An answer retrying cannot change."""
+
+
+class CredentialsRejected(PatreonPermanentError):
     """Patreon answered 401: the access token is expired, revoked or lacks a scope."""
 
 
-class NotFound(PermanentError):
+class NotFound(PatreonPermanentError):
     """Patreon answered 404: the resource does not exist (a deleted membership, a wrong id)."""
 
 
@@ -79,18 +84,12 @@ class MembersPage:
     next_cursor: str
 
 
-def _first_error(response: requests.Response) -> dict:
+def _first_error(response: requests.Response) -> documents.ErrorObject:
     try:
         body = response.json()
     except ValueError:
-        return {}
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return errors[0]
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        # OAuth token endpoint errors: {"error": "invalid_grant", "error_description": ...}
-        return {"code_name": body["error"], "detail": body.get("error_description") or ""}
-    return {}
+        body = None
+    return documents.parse_error(body)
 
 
 def classify(response: requests.Response) -> IntegrationError | None:
@@ -99,22 +98,21 @@ def classify(response: requests.Response) -> IntegrationError | None:
     if 200 <= status < 300:
         return None
     error = _first_error(response)
-    name = str(error.get("code_name") or error.get("title") or "")
-    detail = str(error.get("detail") or "")
+    name = error.code_name or error.title
+    detail = error.detail
     summary = ": ".join(part for part in (name, detail) if part) or response.text[:300]
     message = f"Patreon HTTP {status}: {summary}"
-    fields = {"status": status, "code": error.get("code"), "subcode": name or None}
-    fields["trace_id"] = str(error.get("id") or "")
+    fields = {"status": status, "code_name": error.code_name}
     if status == 429 or status == 408 or status >= 500:
-        retry_after = error.get("retry_after_seconds")
-        if not isinstance(retry_after, int | float) or isinstance(retry_after, bool):
+        retry_after = error.retry_after_seconds
+        if retry_after is None:
             retry_after = http.parse_retry_after(response.headers.get("Retry-After"))
-        return TransientError(message, retry_after=retry_after, **fields)
+        return PatreonTransientError(message, retry_after=retry_after, **fields)
     if status == 401:
         return CredentialsRejected(message, **fields)
     if status == 404:
         return NotFound(message, **fields)
-    return PermanentError(message, **fields)
+    return PatreonPermanentError(message, **fields)
 
 
 def api_url(path: str) -> str:
@@ -149,17 +147,12 @@ def _token_grant(
         secrets=(*secrets, settings.PATREON_CLIENT_SECRET),
         attempts=attempts,
     )
-    body = _json(response)
-    access, refresh = body.get("access_token"), body.get("refresh_token")
-    if not isinstance(access, str) or not access:
+    answer = documents.parse_token_answer(_json(response))
+    if not answer.access_token:
         raise PermanentError("Patreon's token answer had no access_token")
-    if refresh_required and (not isinstance(refresh, str) or not refresh):
+    if refresh_required and not answer.refresh_token:
         raise PermanentError("Patreon's token answer had no access_token/refresh_token")
-    expires_in = body.get("expires_in")
-    valid = isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
-    return TokenPair(
-        access, refresh if isinstance(refresh, str) else "", expires_in if valid else None
-    )
+    return TokenPair(answer.access_token, answer.refresh_token, answer.expires_in)
 
 
 def exchange_refresh_token(*, refresh_token: str) -> TokenPair:
@@ -222,10 +215,10 @@ class PatreonClient:
         document = self.get(
             "campaigns", operation="campaigns.list", params={"fields[campaign]": "creation_name"}
         )
-        data = document.get("data")
-        if not isinstance(data, list):
+        ids = documents.parse_campaign_ids(document)
+        if ids is None:
             raise PermanentError("Patreon's campaign list had no data array")
-        return [str(item["id"]) for item in data if isinstance(item, dict) and item.get("id")]
+        return ids
 
     def campaign_with_tiers(self, campaign_id: str) -> dict:
         return self.get(
@@ -258,7 +251,7 @@ class PatreonClient:
                 f"campaigns/{campaign_id}/members", operation="members.list", params=params
             )
             number += 1
-            cursor = _next_cursor(document)
+            cursor = documents.next_cursor(document)
             yield MembersPage(number=number, document=document, next_cursor=cursor)
             if not cursor:
                 return
@@ -271,13 +264,12 @@ class PatreonClient:
 
     # --- our webhook -----------------------------------------------------------------------
 
-    def webhooks(self) -> list[dict]:
+    def webhooks(self) -> list[documents.WebhookState]:
         """Webhooks our client created (Patreon shows no others), with `paused` and failures."""
         document = self.get(
             "webhooks", operation="webhooks.list", params={"fields[webhook]": WEBHOOK_FIELDS}
         )
-        data = document.get("data")
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        return documents.parse_webhooks(document)
 
     def resume_webhook(self, webhook_id: str) -> dict:
         """Unpause a webhook; Patreon then sends the deliveries it queued while paused.
@@ -293,14 +285,6 @@ class PatreonClient:
             idempotent=True,  # setting paused=false twice changes nothing
         )
         return _json(response)
-
-
-def _next_cursor(document: dict) -> str:
-    meta = document.get("meta")
-    pagination = meta.get("pagination") if isinstance(meta, dict) else None
-    cursors = pagination.get("cursors") if isinstance(pagination, dict) else None
-    cursor = cursors.get("next") if isinstance(cursors, dict) else None
-    return cursor if isinstance(cursor, str) else ""
 
 
 # --- Sign in with Patreon (a supporter's own token; see patreon_sync/oauth.py) ----------------

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from events.demo import DEMO_MARK
 from events.models import Event
+from patreon_sync.documents import MemberData, TierData
 from patreon_sync.models import ExclusiveContent, SyncRun, Tier, WebhookDelivery
-from patreon_sync.payloads import MemberData, TierData
-from patreon_sync.selectors import grace_period
-from patreon_sync.sync import supporters_upsert, tiers_upsert
-from patreon_sync.webhooks import fingerprint
+from patreon_sync.supporters.selectors import grace_period
+from patreon_sync.supporters.services import supporters_upsert, tiers_upsert
+from patreon_sync.supporters.webhooks import fingerprint
 
 FREE, FRIEND, BACKSTAGE = "demo-tier-free", "demo-tier-friend", "demo-tier-backstage"
 TIERS = [

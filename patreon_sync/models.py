@@ -12,6 +12,15 @@ from django.db import models
 from django.urls import reverse
 
 
+def cents_text(amount_cents: int) -> str:
+    """3000 -> "30.00": Patreon's amounts are in cents of the campaign's currency.
+
+    No currency is named: API v2 gives none for a tier or the campaign (only a pledge event's
+    currency_code, which is the patron's), so guessing one could show the wrong price.
+    """
+    return f"{amount_cents / 100:.2f}"
+
+
 class Tier(models.Model):
     patreon_id = models.CharField("Patreon tier id", max_length=32, unique=True)
     title = models.CharField(max_length=200, blank=True)
@@ -30,8 +39,7 @@ class Tier(models.Model):
         ordering = ["amount_cents", "title"]
 
     def __str__(self) -> str:
-        amount = f"{self.amount_cents / 100:.2f}"
-        return f"{self.title or self.patreon_id} ({amount})"
+        return f"{self.title or self.patreon_id} ({cents_text(self.amount_cents)})"
 
     @property
     def is_paid(self) -> bool:

@@ -1,7 +1,7 @@
 """Patreon's health for the admin's integrations page: a few queries, no external call.
 
 Testing the connection and reading/resuming our webhook are separate, explicit actions
-(`patreon_sync.services.connection_check`, `webhook_state`, `webhook_resume`).
+(`patreon_sync.actions.connection_check`, `webhook_state`, `webhook_resume`).
 """
 
 from datetime import timedelta
@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
 
-from integrations.models import IntegrationLog
+from integrations.models import ActionOutcome, IntegrationLog
 from integrations.status import IntegrationStatus
 from patreon_sync.models import SyncRun, WebhookDelivery
 from patreon_sync.tokens import can_refresh, token_status
@@ -119,6 +119,7 @@ def integration_status() -> IntegrationStatus:
         _sync_advice(status, now=now, last_complete=last_complete)
 
     _token_health(status)
+    _webhook_found_paused(status)
     links = [
         ("Supporters", _admin_url("patreon_sync_supporter")),
         ("Tiers", _admin_url("patreon_sync_tier")),
@@ -170,6 +171,30 @@ def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | Non
         )
 
 
+def _webhook_found_paused(status: IntegrationStatus) -> None:
+    """Patreon tells no one it paused our webhook: the last "Is our webhook paused?" answer
+    is what we know, until a later "Resume the webhook" worked."""
+    answers = {
+        outcome.action: outcome
+        for outcome in ActionOutcome.objects.filter(
+            service=SERVICE, action__in=["webhook_state", "resume_webhook"]
+        )
+    }
+    found = answers.get("webhook_state")
+    if found is None or "PAUSED" not in found.message:
+        return
+    resumed = answers.get("resume_webhook")
+    if resumed is not None and resumed.succeeded and resumed.done_at > found.done_at:
+        return
+    status.problems.append(
+        _(
+            "Patreon paused our webhook (found on %(when)s): supporter changes reach the site "
+            "only through sync_patrons. Press “Resume the webhook”."
+        )
+        % {"when": _when(found.done_at)}
+    )
+
+
 def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
 
@@ -197,6 +222,8 @@ def _token_health(status: IntegrationStatus) -> None:
         parts.append("expiry unknown until the first renewal")
         status.token_ok = True
     parts.append("renews itself" if renews else "does not renew itself")
+    if row is not None and not renews:
+        status.token_expires_at = row.expires_at
     if row is not None and row.last_refresh_ok is False:
         parts.append(f"last renewal failed: {row.last_refresh_error}")
         status.problems.append(

@@ -5,10 +5,13 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from patreon_sync.full_sync import sync_campaign
+from integrations.action_outcomes import action_outcome_record
+from integrations.http import IntegrationError
+from patreon_sync.actions import webhook_state
+from patreon_sync.supporters.sync import sync_campaign
+from patreon_sync.supporters.webhooks import deliveries_prune
+from patreon_sync.supporters.webhooks import process_delivery as process_stored_delivery
 from patreon_sync.tokens import creator_client
-from patreon_sync.webhooks import deliveries_prune
-from patreon_sync.webhooks import process_delivery as process_stored_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +28,23 @@ def sync_patrons() -> str:
     if not settings.PATREON_CREATOR_ACCESS_TOKEN:
         return "Skipped: PATREON_CREATOR_ACCESS_TOKEN is not set."
     run, _summary = sync_campaign(api=creator_client(), progress=logger.info)
+    webhook_pause_check()
     return (
         f"{run.members} members: {run.created} new, {run.changed} changed, "
         f"{run.lapsed} lapsed, {run.unchanged} unchanged."
     )
+
+
+def webhook_pause_check() -> None:
+    """Patreon pauses our webhook and tells no one: the daily sync asks, and keeps the answer as
+    the integrations page's "Is our webhook paused?" answer, so the page and the staff notices
+    know. A failed ask is in the call log already; the sync's result stands."""
+    try:
+        answer = webhook_state()
+    except IntegrationError as exc:
+        logger.warning("Patreon: could not ask whether our webhook is paused: %s", exc.message)
+        return
+    action_outcome_record(service="patreon", action="webhook_state", succeeded=True, message=answer)
 
 
 def prune_webhook_deliveries() -> int:

@@ -7,8 +7,6 @@ class TdcConfig(AppConfig):
     verbose_name = "The Dreamer's Cave"
 
     def ready(self):
-        from tdc import checks  # noqa: F401  (registers the integration settings checks)
-
         # django-q2 names its admin section after Q_CLUSTER["label"], a plain string (it is
         # serialised with the rest of the settings); this name follows the reader's language.
         apps.get_app_config("django_q").verbose_name = _("Task queue")

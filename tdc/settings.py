@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "integrations.google_calendar",
     "integrations.facebook",
     "patreon_sync",
+    "integrations.notices",  # after the integrations: it tells staff about them
     "sl_api",
     "tdc",  # last: its admin composes the others' admin pieces
 ]
@@ -248,6 +249,8 @@ FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
 FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
 FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v26.0")
 FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com").rstrip("/")
+# A scheduled Page post found later than this after its moment (the worker was down) is missed.
+FACEBOOK_SCHEDULE_GRACE_MINUTES = env.int("FACEBOOK_SCHEDULE_GRACE_MINUTES", default=60)
 
 # --- Patreon -------------------------------------------------------------------------------------
 PATREON_CLIENT_ID = env.str("PATREON_CLIENT_ID", default="")
@@ -261,6 +264,28 @@ PATREON_DECLINE_GRACE_DAYS = env.int("PATREON_DECLINE_GRACE_DAYS", default=7)
 # Supporters' downloads: served only by a gated view, so never inside MEDIA_ROOT/STATIC_ROOT.
 # (An empty value means the default, not the working directory.)
 EXCLUSIVE_FILES_ROOT = env.str("EXCLUSIVE_FILES_ROOT", default="") or str(VAR_DIR / "exclusive")
+
+# --- Staff notices (integrations/notices) --------------------------------------------------------
+# Mail for the notices, as a URL: consolemail:// (default: printed by the process that sends,
+# usually the task worker), filemail:////var/tdc/mail (four slashes: an absolute folder),
+# smtp+tls://USER:PASSWORD@HOST:587, smtp+ssl://USER:PASSWORD@HOST:465.
+_email = {
+    key: value
+    for key, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+    if value is not None
+}
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend") and not _email["EMAIL_FILE_PATH"]:
+    _email["EMAIL_FILE_PATH"] = str(VAR_DIR / "mail")
+vars().update(_email)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TDC Integrations <webmaster@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A Discord-compatible incoming webhook (JSON {"content": ...}); a secret: anyone with it posts.
+STAFF_CHAT_WEBHOOK_URL = env.str("STAFF_CHAT_WEBHOOK_URL", default="")
+STAFF_CHAT_LANGUAGE = env.str("STAFF_CHAT_LANGUAGE", default="it")
+# At most one notice per integration in this many minutes: a flapping service is summarised.
+STAFF_NOTICE_INTERVAL_MINUTES = max(0, env.int("STAFF_NOTICE_INTERVAL_MINUTES", default=60))
+# The daily digest goes out at this hour of the venue's zone (TIME_ZONE), if anything is wrong.
+STAFF_DIGEST_HOUR = min(23, max(0, env.int("STAFF_DIGEST_HOUR", default=9)))
 
 LOGGING = {
     "version": 1,

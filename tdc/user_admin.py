@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from django.views.decorators.http import require_POST
 
 from events.selectors import calendar_feed_token_of
 from events.services import calendar_feed_token_renew, calendar_feed_token_revoke
+from integrations.models import StaffNoticePreference
+from integrations.notices.selectors import notice_language
 
 User = get_user_model()
 
@@ -28,8 +31,43 @@ def staff_feed_url(token: str) -> str:
     return settings.SITE_URL + reverse("events:staff_feed", args=[token])
 
 
+class StaffNoticePreferenceInline(admin.StackedInline):
+    """"Tell me about integration problems" and the daily digest, on a staff account's page."""
+
+    model = StaffNoticePreference
+    can_delete = False
+    fields = ["integration_problems", "daily_digest", "language"]
+
+    # Whoever may change the account may change its notices (no separate permission to grant).
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("auth.view_user") or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("auth.change_user")
+
+
 class UserAdmin(BaseUserAdmin):
     readonly_fields = [*BaseUserAdmin.readonly_fields, "calendar_feed"]
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_staff:
+            inlines.append(StaffNoticePreferenceInline)
+        return inlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffNoticePreference:
+            return super().save_formset(request, form, formset, change)
+        for preference in formset.save(commit=False):
+            if not preference.language and preference.user_id == request.user.pk:
+                # The language this person uses the admin in (the switch's cookie, or else
+                # their browser's): the notices speak it.
+                preference.language = notice_language(translation.get_language())
+            preference.save()
+        return None
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))

@@ -7,24 +7,10 @@ import events.models
 import events.series_rules
 from django.db import migrations, models
 
+from events.schedules import schedule_operation
+
 SCHEDULE_NAME = "Extend the series' dates"  # events.tasks.EXTEND_SERIES_SCHEDULE_NAME
 FUNC = "events.tasks.extend_series"
-
-
-# The same as integrations.schedules.schedule_operation (one schedule of that name, its interval
-# left as staff set it), written out here because the events app imports no integration.
-def create_schedule(apps, schema_editor):
-    schedules = apps.get_model("django_q", "Schedule").objects
-    schedule = schedules.filter(name=SCHEDULE_NAME).order_by("pk").first()
-    if schedule is None:
-        schedules.create(name=SCHEDULE_NAME, func=FUNC, schedule_type="D", repeats=-1)
-    elif schedule.func != FUNC:
-        schedule.func = FUNC
-        schedule.save(update_fields=["func"])
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=SCHEDULE_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -120,5 +106,5 @@ class Migration(migrations.Migration):
             model_name='series',
             constraint=models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('first_date')), _connector='OR'), name='series_until_after_first_date'),
         ),
-        migrations.RunPython(create_schedule, remove_schedule),
+        schedule_operation(name=SCHEDULE_NAME, func=FUNC, schedule_type="D"),
     ]

@@ -34,7 +34,7 @@ def test_event_list_shows_start_in_venue_zone_and_slt(staff_client, make_event):
     url = reverse("admin:events_event_changelist")
     page = staff_client.get(url, {"when": "all"}).content.decode()
     assert "Sat 5 Dec 2026, 21:00 CET" in page
-    assert "Sat 5 Dec 2026, 12:00 PST" in page
+    assert "Sat 5 Dec 2026, 12:00 SLT" in page  # Second Life names its clock SLT
 
 
 def test_event_change_page_and_filters_load(staff_client, demo):
@@ -309,3 +309,33 @@ def test_a_new_event_shows_no_empty_facebook_posts_table(staff_client, make_even
     event = make_event()
     page = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'id="facebook_posts-group"' in page
+
+
+def test_in_italian_the_admin_confirms_a_new_event_without_a_wrong_article(
+    staff_client, location
+):
+    # Django's own Italian would say "Il evento"; "evento" and "serie" need no article here.
+    response = staff_client.post(
+        reverse("admin:events_event_add"),
+        {
+            "title": "Luna Sparrow Live",
+            "event_type": "live_singer",
+            "location": location.pk,
+            "audience": "public",
+            "status": "draft",
+            "start_time_0": "05/12/2026",
+            "start_time_1": "21:00",
+            "end_time_0": "05/12/2026",
+            "end_time_1": "22:30",
+            "timezone": "Europe/Rome",
+            "artist_links-TOTAL_FORMS": "0",
+            "artist_links-INITIAL_FORMS": "0",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="it",
+    )
+
+    event = Event.objects.get()
+    link = f'<a href="{reverse("admin:events_event_change", args=[event.pk])}">{event.title}</a>'
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [f"Aggiunta completata: evento “{link}”."]

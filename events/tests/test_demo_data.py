@@ -14,7 +14,7 @@ from integrations.facebook.models import FacebookPost
 from integrations.google_calendar.models import CalendarEntry
 from integrations.models import IntegrationLog
 from patreon_sync.models import ExclusiveContent, Supporter, SyncRun, Tier, WebhookDelivery
-from patreon_sync.selectors import supporter_is_active
+from patreon_sync.supporters.selectors import supporter_is_active
 
 Status = Supporter.PatronStatus
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Artist, Event, Series, SeriesArtist
 from events.series import (
@@ -251,7 +251,7 @@ def test_a_night_another_worker_created_first_is_left_to_it(make_series):
 def test_created_dates_reach_the_calendar_sync_one_task_each(
     make_series, django_capture_on_commit_callbacks
 ):
-    from integrations.google_calendar.signals import _QueueSync
+    from integrations.google_calendar.queue import _QueueSync
 
     series = make_series()
     with django_capture_on_commit_callbacks() as callbacks:
@@ -554,6 +554,21 @@ def test_deleting_a_series_keeps_its_dates_as_ordinary_events(residency):
 def test_rules_staff_can_choose_are_read_and_described(rule, text):
     assert parse_rule(rule).describe() == text
     assert parse_rule(parse_rule(rule).text) == parse_rule(rule)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("FREQ=WEEKLY;BYDAY=MO,FR", "Ogni settimana: lunedì, venerdì"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", "Ogni 2 settimane: domenica"),
+        ("FREQ=MONTHLY;BYDAY=1SA", "Ogni primo sabato del mese"),
+        ("FREQ=MONTHLY;BYDAY=1SU", "Ogni prima domenica del mese"),  # domenica is feminine
+        ("FREQ=MONTHLY;BYDAY=-1SU", "Ogni ultima domenica del mese"),
+    ],
+)
+def test_in_italian_a_rule_is_described_with_weekdays_in_lower_case_and_agreeing(rule, text):
+    with translation.override("it"):
+        assert parse_rule(rule).describe() == text
 
 
 @pytest.mark.parametrize(

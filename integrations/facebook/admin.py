@@ -3,6 +3,7 @@ templates and the Page token check. `FacebookEventAdminMixin` is composed into t
 by tdc/admin.py.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,17 +14,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.selectors import events_upcoming
-from integrations.facebook import compose, publish, queue, token_check
+from integrations.facebook import actions, compose, publish, queue, selectors, services
 from integrations.facebook.client import advice_for
 from integrations.facebook.forms import PostTemplateForm, placeholder_help
-from integrations.facebook.models import FacebookPost, PostTemplate, TokenCheck
+from integrations.facebook.models import AnnouncementMoment, FacebookPost, PostTemplate, TokenCheck
 from integrations.facebook.preview import (
     announcement_previews,
     group_url,
@@ -92,10 +93,43 @@ class FacebookEventAdminMixin:
     integration_actions = ["announce_on_facebook_page", "prepare_facebook_group_post"]
     integration_list_display = ["facebook_page_post"]
     integration_inlines = [FacebookPostInline]
-    integration_readonly_fields: list = []
+    integration_readonly_fields = ["facebook_schedule"]
+
+    @admin.display(description=_("Scheduled Facebook Page posts"))
+    def facebook_schedule(self, event: Event) -> str:
+        posts = selectors.scheduled_posts_of_event(event_id=event.pk) if event.pk else []
+        if not posts:
+            return gettext(
+                "None. Select the event in the events list and use “Announce on Facebook Page” "
+                "to approve its plan."
+            )
+        rows = format_html_join("", "<tr>{}</tr>", ((_schedule_row(post),) for post in posts))
+        return format_html(
+            '<table class="facebook-schedule" id="facebook-schedule"><thead><tr><th scope="col">'
+            '{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            gettext("When"),
+            gettext("Text"),
+            gettext("State"),
+            gettext("Change"),
+            rows,
+        )
 
     def has_announce_on_facebook_permission(self, request) -> bool:
         return can_announce(request)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new event has no scheduled posts: no empty schedule on its form either.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "facebook_schedule"]},
+            )
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
@@ -126,6 +160,29 @@ class FacebookEventAdminMixin:
         return _confirm_or_perform(self, request, queryset, target=Target.GROUP)
 
 
+def _schedule_row(post: FacebookPost) -> str:
+    changes = []
+    if post.status in (Status.SCHEDULED, Status.HELD):
+        url = reverse("admin:facebook_facebookpost_cancel_scheduled", args=[post.pk])
+        changes.append(format_html('<a class="button" href="{}">{}</a>', url, gettext("Cancel…")))
+    if post.status == Status.HELD:
+        url = reverse("admin:facebook_facebookpost_approve_again", args=[post.pk])
+        changes.append(
+            format_html('<a class="button" href="{}">{}</a>', url, gettext("Approve again…"))
+        )
+    return format_html(
+        '<td>{}<br><span class="quiet">{}</span></td>'
+        '<td><div class="facebook-post-text">{}</div></td>'
+        "<td><strong>{}</strong>{}</td><td>{}</td>",
+        selectors.venue_and_slt(post.scheduled_for),
+        post.moment,
+        post.message,
+        post.get_status_display(),
+        format_html("<br>{}", post.error_summary) if post.error_summary else "",
+        format_html_join(" ", "{}", ((c,) for c in changes)) if changes else "—",
+    )
+
+
 # Which posts the "Checked: ... on the Page" actions apply to, in the staff's words.
 CHECKABLE = "needing checking (or stuck sending)"
 
@@ -139,28 +196,98 @@ def _confirm_or_perform(modeladmin, request, queryset, *, target: str):
     """Like Django's delete confirmation: show what goes out; a POST with confirm=yes does it."""
     if request.POST.get("confirm") == "yes":
         return _perform(modeladmin, request, queryset, target=target)
-    previews = announcement_previews(events=queryset, target=target)
+    return _confirmation_page(modeladmin, request, queryset, target=target)
+
+
+def _confirmation_page(modeladmin, request, queryset, *, target: str, errors=(), at_value=""):
+    now = timezone.now()
+    previews = announcement_previews(events=queryset, target=target, now=now)
     problems = target_problems(target)
+    plans = {}
+    if target == Target.PAGE:
+        plans = {p.event.pk: p for p in selectors.schedule_previews(events=queryset, now=now)}
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Announce on the Facebook Page?"
+        "title": _("Announce on the Facebook Page?")
         if target == Target.PAGE
-        else "Prepare Facebook Group posts?",
+        else _("Prepare Facebook Group posts?"),
         "opts": modeladmin.model._meta,
         "previews": previews,
+        "rows": [(preview, plans.get(preview.event.pk)) for preview in previews],
         "target": target,
         "is_page": target == Target.PAGE,
         "action_name": ACTION_NAMES[target],
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "problems": problems,
         "can_confirm": not problems.blocking and any(not p.refusal for p in previews),
+        "can_plan": not problems.blocking and any(p.to_create for p in plans.values()),
+        "errors": errors,
+        "at_value": at_value,
+        "venue_zone": settings.TIME_ZONE,
         "group_url": group_url(),
         "page_url": page_url(),
     }
     return TemplateResponse(request, "facebook/confirm_announcement.html", context)
 
 
+def _schedule(modeladmin, request, queryset, *, mode: str):
+    """Post on the plan, or once at a chosen time: refused with the reason, or scheduled."""
+    event_ids = list(queryset.values_list("pk", flat=True))
+    at = None
+    at_value = request.POST.get("at_time", "")
+    if mode == "at":
+        at = selectors.parse_venue_time(at_value)
+        if at is None:
+            error = gettext("Choose the day and time of the post (in %(zone)s).") % {
+                "zone": settings.TIME_ZONE
+            }
+            return _confirmation_page(
+                modeladmin, request, queryset, target=Target.PAGE, errors=[error], at_value=at_value
+            )
+        refused = [
+            f"{p.event}: {p.refusal}"
+            for p in selectors.schedule_previews(events=queryset, now=timezone.now(), at=at)
+            if p.refusal
+        ]
+        if refused:
+            return _confirmation_page(
+                modeladmin, request, queryset, target=Target.PAGE, errors=refused, at_value=at_value
+            )
+    prefix = "digest_" if mode == "at" else "plan_digest_"
+    outcome = services.scheduled_posts_create(
+        event_ids=event_ids,
+        user=request.user,
+        request_keys={pk: request.POST.get(f"request_key_{pk}", "") for pk in event_ids},
+        digests={pk: request.POST.get(f"{prefix}{pk}", "") for pk in event_ids},
+        now=timezone.now(),
+        at=at,
+    )
+    for event, reason in outcome.skipped:
+        modeladmin.message_user(
+            request,
+            gettext("Not scheduled for “%(event)s”: %(reason)s")
+            % {"event": event, "reason": reason},
+            messages.WARNING,
+        )
+    if not outcome.created:
+        return None
+    count = len(outcome.created)
+    text = ngettext(
+        "%(count)d post scheduled for the Facebook Page. Each event's page lists its schedule.",
+        "%(count)d posts scheduled for the Facebook Page. Each event's page lists its schedule.",
+        count,
+    )
+    modeladmin.message_user(request, text % {"count": count}, messages.SUCCESS)
+    if not request.user.has_perm("facebook.view_facebookpost"):
+        return None
+    ids = ",".join(str(post.pk) for post in outcome.created)
+    return HttpResponseRedirect(f"{reverse('admin:facebook_facebookpost_changelist')}?pk__in={ids}")
+
+
 def _perform(modeladmin, request, queryset, *, target: str):
+    mode = request.POST.get("mode", "now")
+    if target == Target.PAGE and mode in ("plan", "at"):
+        return _schedule(modeladmin, request, queryset, mode=mode)
     event_ids = list(queryset.values_list("pk", flat=True))
     reposts = {int(v) for v in request.POST.getlist("repost") if v.isdigit()}
     keys = {pk: request.POST.get(f"request_key_{pk}", "") for pk in event_ids}
@@ -201,11 +328,32 @@ def _perform(modeladmin, request, queryset, *, target: str):
 # --- the post log --------------------------------------------------------------------------------
 
 
+class ScheduleFilter(admin.SimpleListFilter):
+    title = _("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("scheduled", _("Scheduled (waiting for their time)")),
+            ("held", _("Needs approving again")),
+            ("any", _("Any post on a schedule")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.filter(status=Status.SCHEDULED).order_by("scheduled_for", "pk")
+        if self.value() == "held":
+            return queryset.filter(status=Status.HELD)
+        if self.value() == "any":
+            return queryset.filter(scheduled_for__isnull=False)
+        return queryset
+
+
 @admin.register(FacebookPost)
 class FacebookPostAdmin(admin.ModelAdmin):
     # Few columns, so the outcome (an error, above all) has room on a 1366 px laptop screen.
     list_display = ["created_at", "event_title", "target_and_status", "created_by", "outcome"]
-    list_filter = ["status", "target", "with_photo", "created_at"]
+    list_filter = [ScheduleFilter, "status", "target", "with_photo", "created_at"]
     search_fields = ["event_title", "message", "remote_id", "fbtrace_id"]
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
@@ -216,7 +364,20 @@ class FacebookPostAdmin(admin.ModelAdmin):
         js = ["facebook/copy.js"]
 
     fieldsets = [
-        (None, {"fields": ["event_link", "target", "status", "with_photo", "link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event_link",
+                    "target",
+                    "status",
+                    "scheduled_for",
+                    "moment",
+                    "with_photo",
+                    "link",
+                ]
+            },
+        ),
         ("Text", {"fields": ["message_box"]}),
         (
             "Outcome",
@@ -273,11 +434,15 @@ class FacebookPostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Outcome"), ordering="posted_at")
     def outcome(self, post: FacebookPost) -> str:
+        if post.status == Status.SCHEDULED:
+            return gettext("Scheduled for %(when)s") % {
+                "when": selectors.venue_and_slt(post.scheduled_for)
+            }
         if post.error_summary:
             return post.error_summary
         if post.posted_at is None:
             return "—"
-        posted = formats.date_format(timezone.localtime(post.posted_at), "D j M Y, H:i")
+        posted = formats.date_format(timezone.localtime(post.posted_at), "DATETIME_FORMAT")
         if post.permalink:
             return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
         return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted
@@ -361,11 +526,95 @@ class FacebookPostAdmin(admin.ModelAdmin):
     def get_urls(self):
         by_hand = self.admin_site.admin_view(self.posted_by_hand_view)
         group_posts = self.admin_site.admin_view(self.group_posts_view)
+        cancel = self.admin_site.admin_view(self.cancel_scheduled_view)
+        approve = self.admin_site.admin_view(self.approve_again_view)
         return [
             path("<int:pk>/posted-by-hand/", by_hand, name="facebook_facebookpost_posted_by_hand"),
+            path("<int:pk>/cancel/", cancel, name="facebook_facebookpost_cancel_scheduled"),
+            path("<int:pk>/approve-again/", approve, name="facebook_facebookpost_approve_again"),
             path("group-posts/", group_posts, name="facebook_facebookpost_group_posts"),
             *super().get_urls(),
         ]
+
+    def _scheduled_post_page(self, request, post, *, title, text, when, problem, button):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "post": post,
+            "text": text,
+            "digest": services.text_digest(text),
+            "when": selectors.venue_and_slt(when) if when else "",
+            "problem": problem,
+            "button": button,
+            "back_url": _event_url(post),
+        }
+        return TemplateResponse(request, "facebook/scheduled_post.html", context)
+
+    def cancel_scheduled_view(self, request, pk: int):
+        """GET: the post and a button; POST: cancel it, back to its event."""
+        if not can_announce(request):
+            raise PermissionDenied
+        post = get_object_or_404(FacebookPost, pk=pk, target=Target.PAGE)
+        if request.method == "POST":
+            if services.scheduled_post_cancel(post_id=post.pk, user=request.user):
+                self.message_user(
+                    request, gettext("The scheduled post was cancelled."), messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("That post is no longer waiting; nothing was changed."),
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(_event_url(post))
+        problem = (
+            ""
+            if post.status in (Status.SCHEDULED, Status.HELD)
+            else gettext("It is no longer waiting: it is %(status)s.")
+            % {"status": post.get_status_display().lower()}
+        )
+        return self._scheduled_post_page(
+            request,
+            post,
+            title=gettext("Cancel this scheduled post?"),
+            text=post.message,
+            when=post.scheduled_for,
+            problem=problem,
+            button=gettext("Yes, cancel it"),
+        )
+
+    def approve_again_view(self, request, pk: int):
+        """GET: the post as it would now go out; POST: schedule it again with that text."""
+        if not can_announce(request):
+            raise PermissionDenied
+        post = get_object_or_404(
+            FacebookPost.objects.select_related("event", "plan_moment"), pk=pk, target=Target.PAGE
+        )
+        now = timezone.now()
+        if request.method == "POST":
+            problem = services.scheduled_post_reapprove(
+                post_id=post.pk, digest=request.POST.get("digest", ""), now=now
+            )
+            if problem:
+                self.message_user(request, problem, messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            self.message_user(
+                request, gettext("The post is scheduled again with its new text."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(_event_url(post))
+        when, text, problem = services.reapproval_preview(post, now=now)
+        if post.status != Status.HELD:
+            problem = gettext("Only a post that needs approving again can be approved again.")
+        return self._scheduled_post_page(
+            request,
+            post,
+            title=gettext("Approve this post again?"),
+            text=text,
+            when=when,
+            problem=problem,
+            button=gettext("Yes, post it at this time with this text"),
+        )
 
     def _group_posts_page(self, request, *, posts, title: str, back_url: str):
         context = {
@@ -438,6 +687,36 @@ class FacebookPostAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+def _event_url(post: FacebookPost) -> str:
+    if post.event_id is None:
+        return reverse("admin:facebook_facebookpost_change", args=[post.pk])
+    return reverse("admin:events_event_change", args=[post.event_id])
+
+
+# --- announcement plans --------------------------------------------------------------------------
+
+
+@admin.register(AnnouncementMoment)
+class AnnouncementMomentAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "order", "described", "template_key"]
+    list_display_links = ["described"]
+    list_filter = ["event_type"]
+    fields = [
+        "event_type",
+        "order",
+        "kind",
+        "days_before",
+        "at_time",
+        "time_zone",
+        "minutes_before",
+        "template_key",
+    ]
+
+    @admin.display(description=_("moment"))
+    def described(self, moment: AnnouncementMoment) -> str:
+        return moment.describe()
+
+
 # --- templates -----------------------------------------------------------------------------------
 
 
@@ -499,7 +778,7 @@ class TokenCheckAdmin(admin.ModelAdmin):
         if not can_announce(request):
             raise PermissionDenied
         if request.method == "POST":
-            check = token_check.page_token_check(user=request.user)
+            check = actions.page_token_check(user=request.user)
             level = messages.SUCCESS if check.ok else messages.ERROR
             self.message_user(request, check.summary, level)
             return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))

@@ -7,15 +7,15 @@ our typed errors, following Meta's "Handling Errors" guide.
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import requests
 from django.conf import settings
 
 from integrations import http
 from integrations.call_log import redact_text
+from integrations.facebook import documents
 from integrations.http import (
     IntegrationError,
     NotConfigured,
@@ -35,7 +35,33 @@ POLICY_BLOCK_CODE = 368
 LINK_SCRAPE_CODE = 1609005
 
 
-class DuplicatePost(PermanentError):
+class GraphError(IntegrationError):
+    """A Graph API error object: its `code`, `error_subcode` and `fbtrace_id` (for Meta support)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        subcode: int | None = None,
+        trace_id: str = "",
+        **fields,
+    ):
+        super().__init__(message, **fields)
+        self.code = code
+        self.subcode = subcode
+        self.trace_id = trace_id
+
+
+class GraphTransientError(GraphError, TransientError):
+    """A Graph error worth retrying (rate limits, Graph's own trouble)."""
+
+
+class GraphPermanentError(GraphError, PermanentError):
+    """A Graph error that retrying cannot fix (token, permission, policy)."""
+
+
+class DuplicatePost(GraphPermanentError):
     """Graph refused the post as a duplicate of one already on the Page (code 506)."""
 
 
@@ -86,23 +112,8 @@ def _retry_after_from_usage(response: requests.Response) -> float | None:
     header = response.headers.get("X-Business-Use-Case-Usage")
     if not header:
         return http.parse_retry_after(response.headers.get("Retry-After"))
-    try:
-        usage = json.loads(header)
-        minutes = max(
-            int(entry.get("estimated_time_to_regain_access") or 0)
-            for entries in usage.values()
-            for entry in entries
-        )
-    except (ValueError, TypeError, AttributeError):
-        return None
-    return minutes * 60.0 if minutes > 0 else None
-
-
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    minutes = documents.minutes_to_regain_access(header)
+    return minutes * 60.0 if minutes else None
 
 
 def classify(response: requests.Response) -> IntegrationError | None:
@@ -110,10 +121,10 @@ def classify(response: requests.Response) -> IntegrationError | None:
     if 200 <= response.status_code < 300:
         return None
     try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
-    if not isinstance(error, dict) or "code" not in error:
+        error = documents.parse_error(response.json())
+    except ValueError:
+        error = None
+    if error is None:
         if response.status_code == 504 and response.request.method == "POST":
             # A gateway gave up waiting for Graph: the post may have been made.
             return OutcomeUnknown(
@@ -122,34 +133,30 @@ def classify(response: requests.Response) -> IntegrationError | None:
             )
         return http.default_classify(response)
 
-    code = _as_int(error.get("code"))
-    subcode = _as_int(error.get("error_subcode"))
-    text = str(error.get("message") or "")[:1000]
-    trace_id = str(error.get("fbtrace_id") or "")
+    code, subcode, text, trace_id = error.code, error.error_subcode, error.message, error.fbtrace_id
     fields = {
         "status": response.status_code,
         "code": code,
         "subcode": subcode,
         "trace_id": trace_id,
-        "payload": error,
     }
     message = f"Graph API error {code}" + (f"/{subcode}" if subcode else "") + f": {text}"
     # The explanation Meta writes for people (e.g. why posting is blocked), when there is one.
-    user_text = str(error.get("error_user_msg") or "")[:1000]
+    user_text = error.error_user_msg
     if user_text and user_text not in text:
         message += f" ({user_text})"
 
     if code == DUPLICATE_POST_CODE:
         return DuplicatePost(message, **fields)
     if code in RATE_LIMIT_CODES:
-        return TransientError(message, retry_after=_retry_after_from_usage(response), **fields)
+        return GraphTransientError(message, retry_after=_retry_after_from_usage(response), **fields)
     if code in SERVER_TROUBLE_CODES:
-        return TransientError(message, **fields)
+        return GraphTransientError(message, **fields)
     if code in TOKEN_CODES or code in PERMISSION_CODES or code == POLICY_BLOCK_CODE:
-        return PermanentError(message, **fields)
-    if error.get("is_transient") is True or response.status_code >= 500:
-        return TransientError(message, **fields)
-    return PermanentError(message, **fields)
+        return GraphPermanentError(message, **fields)
+    if error.is_transient or response.status_code >= 500:
+        return GraphTransientError(message, **fields)
+    return GraphPermanentError(message, **fields)
 
 
 def appsecret_proof(access_token: str, app_secret: str) -> str:
@@ -157,12 +164,16 @@ def appsecret_proof(access_token: str, app_secret: str) -> str:
     return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
 
 
+REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
+
+
+def missing_settings() -> list[str]:
+    """The settings posting to the Page needs that are not set."""
+    return [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+
+
 def _page_credentials() -> tuple[str, str]:
-    missing = [
-        name
-        for name in ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
-        if not getattr(settings, name)
-    ]
+    missing = missing_settings()
     if missing:
         raise NotConfigured(f"Facebook is not configured: set {', '.join(missing)}.")
     return settings.FACEBOOK_PAGE_ID, settings.FACEBOOK_PAGE_ACCESS_TOKEN
@@ -223,9 +234,10 @@ def publish_link_post(*, message: str, link: str) -> PublishedPost:
     if link:
         data["link"] = link
     body = _json(_call("page.feed", "POST", f"{page_id}/feed", access_token=token, data=data))
-    if not body.get("id"):
+    answer = documents.parse_answer(body)
+    if not answer.id:
         raise PermanentError(f"Graph accepted the post but sent no id: {body}")
-    return PublishedPost(post_id=str(body["id"]))
+    return PublishedPost(post_id=answer.id)
 
 
 def publish_photo_post(
@@ -243,10 +255,10 @@ def publish_photo_post(
     )
     body = _json(response)
     # The photo has its own id; the Page post that shows it is `post_id`.
-    post_id = body.get("post_id") or body.get("id")
-    if not post_id:
+    answer = documents.parse_answer(body)
+    if not (answer.post_id or answer.id):
         raise PermanentError(f"Graph accepted the photo but sent no id: {body}")
-    return PublishedPost(post_id=str(post_id))
+    return PublishedPost(post_id=answer.post_id or answer.id)
 
 
 def fetch_permalink(post_id: str) -> str:
@@ -259,7 +271,7 @@ def fetch_permalink(post_id: str) -> str:
         access_token=token,
         params={"fields": "permalink_url"},
     )
-    return str(_json(response).get("permalink_url") or "")
+    return documents.parse_answer(_json(response)).permalink_url
 
 
 @dataclass(frozen=True)
@@ -272,11 +284,6 @@ class TokenInfo:
     token_type: str = ""
     profile_id: str = ""  # the Page a Page token belongs to
     error: str = ""
-
-
-def _timestamp(value) -> datetime | None:
-    seconds = _as_int(value)
-    return datetime.fromtimestamp(seconds, tz=UTC) if seconds else None
 
 
 def inspect_page_token() -> TokenInfo:
@@ -296,31 +303,30 @@ def inspect_page_token() -> TokenInfo:
             access_token=app_token,
             params={"input_token": token},
         )
-        data = _json(response).get("data") or {}
-        error = data.get("error") or {}
+        data = documents.parse_debug_token(_json(response))
         return TokenInfo(
             method="debug_token",
-            is_valid=bool(data.get("is_valid")),
-            expires_at=_timestamp(data.get("expires_at")),
-            data_access_expires_at=_timestamp(data.get("data_access_expires_at")),
-            scopes=tuple(str(scope) for scope in data.get("scopes") or ()),
-            token_type=str(data.get("type") or ""),
-            profile_id=str(data.get("profile_id") or ""),
+            is_valid=data.is_valid,
+            expires_at=data.expires_at,
+            data_access_expires_at=data.data_access_expires_at,
+            scopes=data.scopes,
+            token_type=data.type,
+            profile_id=data.profile_id,
             # Read from a 200 body, so the transport did not redact it; Graph may quote a
             # malformed token in its message ("Malformed access token EAAB...").
-            error=redact_text(str(error.get("message") or ""), _secrets(app_token))
-            if isinstance(error, dict)
-            else "",
+            error=redact_text(data.error.message, _secrets(app_token)),
         )
     try:
         body = _json(
             _call("token.page", "GET", page_id, access_token=token, params={"fields": "id,name"})
         )
     except PermanentError as exc:
-        if exc.code in TOKEN_CODES:
+        if isinstance(exc, GraphError) and exc.code in TOKEN_CODES:
             return TokenInfo(method="page lookup", is_valid=False, error=exc.message)
         raise
-    return TokenInfo(method="page lookup", is_valid=True, profile_id=str(body.get("id") or ""))
+    return TokenInfo(
+        method="page lookup", is_valid=True, profile_id=documents.parse_answer(body).id
+    )
 
 
 def rescrape_link(url: str) -> None:

@@ -117,3 +117,14 @@ def template_for(event: Event, *, templates: dict[str, PostTemplate] | None = No
             )
         }
     return templates.get(event.event_type) or templates.get(DEFAULT_TEMPLATE_KEY)
+
+
+def template_by_key(
+    event: Event, template_key: str, *, templates: dict[str, PostTemplate] | None = None
+) -> PostTemplate | None:
+    """The template a post names ("" = the event type's own, else the default); None if gone."""
+    if not template_key:
+        return template_for(event, templates=templates)
+    if templates is None:
+        return PostTemplate.objects.filter(event_type=template_key).first()
+    return templates.get(template_key)

@@ -1,9 +1,16 @@
 """Facebook: the post templates staff edit, the log of every post, the last Page token checks."""
 
-from django.conf import settings
-from django.db import models
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from events.models import Event
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, default_time_zone, time_zone_or_none, validate_time_zone
 
 DEFAULT_TEMPLATE_KEY = "default"
 
@@ -48,6 +55,12 @@ class FacebookPost(models.Model):
         NEEDS_CHECKING = "needs_checking", "Needs checking"
         PREPARED = "prepared", "Prepared (to paste)"
         POSTED_BY_HAND = "posted_by_hand", "Posted by hand"
+        # A post on a schedule waits as SCHEDULED until `scheduled_for`, then goes QUEUED (and on
+        # as any Page post), or ends CANCELLED, HELD (needs approving again) or MISSED.
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Needs approving again")
+        MISSED = "missed", _("Missed")
 
     # Statuses meaning "this event is (or may be) on that target already": a new post needs a tick.
     ON_TARGET = (
@@ -57,6 +70,15 @@ class FacebookPost(models.Model):
         Status.NEEDS_CHECKING,
         Status.PREPARED,
         Status.POSTED_BY_HAND,
+    )
+    # A scheduled moment that is taken: approving the same moment again creates nothing.
+    MOMENT_TAKEN = (
+        Status.SCHEDULED,
+        Status.HELD,
+        Status.QUEUED,
+        Status.SENDING,
+        Status.POSTED,
+        Status.NEEDS_CHECKING,
     )
 
     event = models.ForeignKey(
@@ -84,10 +106,24 @@ class FacebookPost(models.Model):
     fbtrace_id = models.CharField(max_length=100, blank=True)
     # One per confirmation form: a resubmitted form (double click, back + resend) is refused.
     request_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    scheduled_for = models.DateTimeField(
+        _("scheduled for"), null=True, blank=True, help_text=_("Empty: posted when confirmed")
+    )
+    moment = models.CharField(
+        _("moment"), max_length=200, blank=True, help_text=_("The plan's moment, in words")
+    )
+    # Which template the text was composed from ("" = the event type's own), to re-compose it.
+    template_key = models.CharField(max_length=20, blank=True)
+    plan_moment = models.ForeignKey(
+        "AnnouncementMoment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["event", "target", "status"], name="fbpost_event_target")]
+        indexes = [
+            models.Index(fields=["event", "target", "status"], name="fbpost_event_target"),
+            models.Index(fields=["status", "scheduled_for"], name="fbpost_status_scheduled"),
+        ]
         permissions = [("announce_on_facebook", "Can announce on Facebook")]
         verbose_name = "Facebook post"
 
@@ -123,3 +159,88 @@ class TokenCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Token check {self.checked_at:%Y-%m-%d %H:%M}: {'OK' if self.ok else 'problem'}"
+
+
+class AnnouncementMoment(models.Model):
+    """One moment of an event type's announcement plan, relative to the event's start.
+
+    Either "N days before, at HH:MM in a zone" (0 days: on the day) or "N minutes before the
+    start"; each with the post template to use (empty: the event type's own).
+    """
+
+    class Kind(models.TextChoices):
+        DAYS_BEFORE = "days_before", _("days before, at a time of day")
+        MINUTES_BEFORE = "minutes_before", _("minutes before the start")
+
+    event_type = models.CharField(_("event type"), max_length=20, choices=Event.EventType.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    days_before = models.PositiveSmallIntegerField(
+        _("days before"),
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text=_("0: on the day of the event"),
+    )
+    at_time = models.TimeField(_("at"), null=True, blank=True, help_text=_("e.g. 19:00"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("IANA name of the zone of the time of day, e.g. Europe/Rome"),
+    )
+    minutes_before = models.PositiveSmallIntegerField(
+        _("minutes before"), null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+    )
+    template_key = models.CharField(
+        _("post template"),
+        max_length=20,
+        blank=True,
+        choices=PostTemplate.TEMPLATE_CHOICES,
+        help_text=_("Empty: the event type's own template"),
+    )
+
+    class Meta:
+        ordering = ["event_type", "order", "pk"]
+        verbose_name = _("announcement plan moment")
+        verbose_name_plural = _("announcement plans")
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()}: {self.describe()}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.DAYS_BEFORE and self.at_time is None:
+            raise ValidationError({"at_time": gettext("Say at what time of day.")})
+        if self.kind == self.Kind.MINUTES_BEFORE and not self.minutes_before:
+            raise ValidationError({"minutes_before": gettext("Say how many minutes before.")})
+
+    def describe(self) -> str:
+        if self.kind == self.Kind.MINUTES_BEFORE:
+            return gettext("%(minutes)s minutes before the start") % {
+                "minutes": self.minutes_before
+            }
+        at = f"{self.at_time:%H:%M}" if self.at_time else "?"
+        if self.days_before == 0:
+            return gettext("on the day at %(time)s %(zone)s") % {
+                "time": at,
+                "zone": self.time_zone,
+            }
+        text = ngettext(
+            "%(days)d day before at %(time)s %(zone)s",
+            "%(days)d days before at %(time)s %(zone)s",
+            self.days_before,
+        )
+        return text % {
+            "days": self.days_before,
+            "time": at,
+            "zone": self.time_zone,
+        }
+
+    def time_for(self, event: Event) -> datetime:
+        """The moment for `event`, as an aware datetime (UTC)."""
+        if self.kind == self.Kind.MINUTES_BEFORE:
+            return event.start_time - timedelta(minutes=self.minutes_before or 0)
+        zone = time_zone_or_none(self.time_zone) or ZoneInfo(settings.TIME_ZONE)
+        day = event.start_time.astimezone(zone).date() - timedelta(days=self.days_before)
+        local = datetime.combine(day, self.at_time or time(12, 0)).replace(tzinfo=zone)
+        return local.astimezone(ZoneInfo("UTC"))

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import formats, timezone
+from django.utils.translation import ngettext
 
 from events.models import Event, EventArtist
-from integrations.facebook import compose
+from integrations.facebook import client, compose
 from integrations.facebook.models import FacebookPost, PostTemplate
 
 # Page photos should stay under 4 MB (Graph API, Page photos reference).
@@ -43,14 +44,6 @@ class AnnouncementPreview:
         """A fingerprint of what goes out, so a confirmation only sends what staff were shown."""
         shown = "\x1f".join((self.target, self.message, self.link, str(self.with_photo)))
         return hashlib.sha256(shown.encode()).hexdigest()
-
-
-def page_missing_settings() -> list[str]:
-    return [
-        name
-        for name in ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
-        if not getattr(settings, name)
-    ]
 
 
 def page_url() -> str:
@@ -89,7 +82,7 @@ class TargetProblems:
 def target_problems(target: str) -> TargetProblems:
     problems = TargetProblems()
     if target == FacebookPost.Target.PAGE:
-        missing = page_missing_settings()
+        missing = client.missing_settings()
         if missing:
             problems.blocking = (
                 f"The Facebook Page is not configured: set {', '.join(missing)}. "
@@ -116,7 +109,7 @@ def _refusal(event: Event) -> str:
 def _when(post: FacebookPost) -> str:
     moment = post.posted_at or post.created_at
     local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
-    return formats.date_format(local, "D j M Y, H:i")
+    return formats.date_format(local, "DATETIME_FORMAT")
 
 
 def describe_existing(post: FacebookPost) -> str:
@@ -194,6 +187,20 @@ def announcement_previews(
         elif event.start_time <= now:
             preview.warnings.append("This event has already started.")
 
+        waiting = [
+            post
+            for post in posts_by_event.get(event.pk, [])
+            if post.status in (FacebookPost.Status.SCHEDULED, FacebookPost.Status.HELD)
+        ]
+        if waiting:
+            preview.warnings.append(
+                ngettext(
+                    "%(count)d post of this event is scheduled for later (see the event's page).",
+                    "%(count)d posts of this event are scheduled for later (see the event's page).",
+                    len(waiting),
+                )
+                % {"count": len(waiting)}
+            )
         for post in posts_by_event.get(event.pk, []):
             if post.status in FacebookPost.ON_TARGET:
                 preview.already_on_target.append(post)

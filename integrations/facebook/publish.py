@@ -11,17 +11,19 @@ import logging
 import mimetypes
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from events.models import Event
-from integrations.facebook import client, queue
+from integrations.facebook import client, compose, queue
 from integrations.facebook.models import FacebookPost
 from integrations.facebook.preview import announcement_previews, target_problems
+from integrations.facebook.selectors import venue_and_slt
 from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, TransientError
 
 logger = logging.getLogger(__name__)
@@ -190,9 +192,10 @@ def _send(post: FacebookPost) -> client.PublishedPost:
 
 
 def _record_error(post: FacebookPost, error: IntegrationError, advice: str = "") -> None:
-    post.error_code = error.code if isinstance(error.code, int) else None
-    post.error_subcode = error.subcode if isinstance(error.subcode, int) else None
-    post.fbtrace_id = error.trace_id or ""
+    graph = error if isinstance(error, client.GraphError) else None
+    post.error_code = graph.code if graph else None
+    post.error_subcode = graph.subcode if graph else None
+    post.fbtrace_id = graph.trace_id if graph else ""
     advice = advice or client.advice_for(post.error_code, post.error_subcode)
     post.error_message = f"{error.message} — {advice}" if advice else error.message
 
@@ -208,13 +211,145 @@ def _no_longer_right(post: FacebookPost) -> str:
     if event is None or not event.is_public_and_scheduled:
         return "since it was queued the event was deleted or is no longer public and scheduled."
     # A post can wait (rate limits, a stopped worker): never publish a time or place gone stale.
-    now = announcement_previews(events=[event], target=post.target)[0]
-    if (now.message, now.link) != (post.message, post.link):
+    if _text_now(post) != (post.message, post.link):
         return (
             "since it was confirmed the event or its post template was edited, so the text "
             "confirmed is no longer what the announcement would say."
         )
     return ""
+
+
+def _text_now(post: FacebookPost) -> tuple[str, str]:
+    """The post's text and link as they would be composed now, from the template it used."""
+    template = compose.template_by_key(post.event, post.template_key)
+    try:
+        message = compose.render(template.text, post.event) if template else ""
+    except ValueError:
+        message = ""
+    return message, compose.public_event_url(post.event)
+
+
+HELD_REASON = gettext_lazy(
+    "Held: since it was approved the event (time, title, line-up) or its post template was "
+    "edited, so it no longer says what was approved. Approve it again from the event's page, "
+    "or cancel it."
+)
+
+
+def _changed_since_approval(post: FacebookPost) -> bool:
+    """The post would no longer be what staff approved: its text, or its moment, moved."""
+    if _text_now(post) != (post.message, post.link):
+        return True
+    if post.plan_moment is not None and post.plan_moment.time_for(post.event) != post.scheduled_for:
+        return True  # the event moved (or the plan changed) and the text does not show it
+    return post.scheduled_for > post.event.start_time
+
+
+def _grace() -> timedelta:
+    return timedelta(minutes=settings.FACEBOOK_SCHEDULE_GRACE_MINUTES)
+
+
+def _why_cancelled(event: Event | None) -> str:
+    if event is None:
+        return gettext("Not posted: its event was deleted.")
+    if event.status == Event.Status.CANCELLED:
+        return gettext("Not posted: the event was cancelled.")
+    if event.audience != Event.Audience.PUBLIC:
+        return gettext("Not posted: the event was made staff-only.")
+    if event.status != Event.Status.SCHEDULED:
+        return gettext("Not posted: the event was made a draft.")
+    return ""
+
+
+def scheduled_post_release(*, post_id: int, now: datetime) -> str:
+    """Decide what becomes of a scheduled post whose moment has come. Returns the new status.
+
+    Queued (to be published now) only if its event can still go on the Page, its moment is
+    less than the grace behind, and its text is still what staff approved; otherwise it is
+    cancelled, missed or held, and says why. The change is conditional on the post still
+    being scheduled, so two workers never both release it.
+    """
+    post = (
+        FacebookPost.objects.select_related("event", "plan_moment")
+        .filter(pk=post_id, target=FacebookPost.Target.PAGE)
+        .first()
+    )
+    if post is None or post.status != FacebookPost.Status.SCHEDULED:
+        return post.status if post else "missing"
+    if post.scheduled_for > now:
+        return post.status  # not yet
+    status, reason = FacebookPost.Status.QUEUED, ""
+    cancelled = _why_cancelled(post.event)
+    if cancelled:
+        status, reason = FacebookPost.Status.CANCELLED, cancelled
+    elif post.scheduled_for < now - _grace():
+        status = FacebookPost.Status.MISSED
+        reason = gettext(
+            "Not posted: its moment (%(when)s) was more than %(minutes)d minutes ago when the "
+            "task worker reached it (was it stopped?)."
+        ) % {
+            "when": venue_and_slt(post.scheduled_for),
+            "minutes": settings.FACEBOOK_SCHEDULE_GRACE_MINUTES,
+        }
+    elif _changed_since_approval(post):
+        status = FacebookPost.Status.HELD
+        reason = str(HELD_REASON)
+    changed = FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
+        status=status, error_message=reason, updated_at=timezone.now()
+    )
+    return status if changed else FacebookPost.objects.get(pk=post.pk).status
+
+
+def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 10) -> dict:
+    """Publish every scheduled Page post whose moment has come (the every-minute task).
+
+    Held posts whose moment passed more than the grace ago are marked missed, so nothing
+    waits for an approval that can no longer be used. At most `limit` posts a run, soonest
+    first, so a run ends well within the worker's timeout; the rest go a minute later.
+    """
+    now = now or timezone.now()
+    FacebookPost.objects.filter(
+        target=FacebookPost.Target.PAGE,
+        status=FacebookPost.Status.HELD,
+        scheduled_for__lt=now - _grace(),
+    ).update(
+        status=FacebookPost.Status.MISSED,
+        error_message=gettext(
+            "Not posted: it was still waiting to be approved again when its moment passed."
+        ),
+        updated_at=timezone.now(),
+    )
+    # Posts of the next day whose text changed are held now, while there is time to approve.
+    upcoming = FacebookPost.objects.filter(
+        target=FacebookPost.Target.PAGE,
+        status=FacebookPost.Status.SCHEDULED,
+        scheduled_for__gt=now,
+        scheduled_for__lte=now + timedelta(hours=24),
+        event__isnull=False,
+    ).select_related("event", "plan_moment")
+    for post in upcoming[:limit]:
+        if not _why_cancelled(post.event) and _changed_since_approval(post):
+            FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
+                status=FacebookPost.Status.HELD,
+                error_message=str(HELD_REASON),
+                updated_at=timezone.now(),
+            )
+    due = list(
+        FacebookPost.objects.filter(
+            target=FacebookPost.Target.PAGE,
+            status=FacebookPost.Status.SCHEDULED,
+            scheduled_for__lte=now,
+        )
+        .order_by("scheduled_for", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    outcomes: dict[str, int] = {}
+    for post_id in due:
+        status = scheduled_post_release(post_id=post_id, now=now)
+        if status == FacebookPost.Status.QUEUED:
+            status = page_post_publish(post_id=post_id)
+        outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
 
 
 def page_post_publish(*, post_id: int) -> str:

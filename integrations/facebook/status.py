@@ -2,18 +2,18 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
-from integrations.facebook.client import SERVICE
+from integrations.facebook.client import SERVICE, missing_settings
 from integrations.facebook.models import FacebookPost, TokenCheck
 from integrations.facebook.publish import sending_run_limit
+from integrations.facebook.selectors import scheduled_post_counts
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 
-REQUIRED_SETTINGS = ("FACEBOOK_PAGE_ID", "FACEBOOK_PAGE_ACCESS_TOKEN")
 # A queued post the worker has not touched for this long means the worker is not running.
 STUCK_AFTER = timedelta(minutes=10)
 Status = FacebookPost.Status
@@ -42,7 +42,7 @@ def _open_failure() -> Q:
 
 
 def integration_status() -> IntegrationStatus:
-    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+    missing = missing_settings()
     status = IntegrationStatus(
         name="Facebook",
         service=SERVICE,
@@ -130,6 +130,31 @@ def integration_status() -> IntegrationStatus:
             "event again from the events list."
         )
 
+    scheduled = scheduled_post_counts(now=timezone.now())
+    posts_url = reverse("admin:facebook_facebookpost_changelist")
+    if scheduled["due"]:
+        status.notes.append(
+            ngettext(
+                "%(count)d scheduled Page post is due in the next 24 hours.",
+                "%(count)d scheduled Page posts are due in the next 24 hours.",
+                scheduled["due"],
+            )
+            % {"count": scheduled["due"]}
+        )
+    if scheduled["held"]:
+        status.failed += scheduled["held"]
+        status.problems.append(
+            ngettext(
+                "%(count)d scheduled Page post needs approving again: its event or template was "
+                "edited after it was approved. Approve it again or cancel it on the event's page.",
+                "%(count)d scheduled Page posts need approving again: their event or template "
+                "was edited after they were approved. Approve them again or cancel them on the "
+                "events' pages.",
+                scheduled["held"],
+            )
+            % {"count": scheduled["held"]}
+        )
+
     check = TokenCheck.objects.first()
     if missing:
         pass  # no token to speak of: the missing settings are said once, above
@@ -143,12 +168,14 @@ def integration_status() -> IntegrationStatus:
     else:
         status.token = check.summary
         status.token_ok = check.ok
+        status.token_expires_at = check.expires_at
         if not check.ok:
             status.problems.append(check.summary)
 
-    posts_url = reverse("admin:facebook_facebookpost_changelist")
     status.links = [
         ("Facebook posts", posts_url),
+        (gettext("Scheduled posts"), f"{posts_url}?schedule=scheduled"),
+        (gettext("Posts to approve again"), f"{posts_url}?schedule=held"),
         ("Failed posts", f"{posts_url}?status__exact={Status.FAILED}"),
         ("Posts to check", f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
         ("Posts sending", f"{posts_url}?status__exact={Status.SENDING}"),

@@ -9,3 +9,8 @@ def publish_page_post(post_id: int) -> str:
 
 def rescrape_event_page(event_id: int) -> str:
     return rescrape.event_page_rescrape(event_id=event_id)
+
+
+def publish_due_posts() -> dict:
+    """Every minute: publish the scheduled Page posts whose moment has come."""
+    return publish.scheduled_posts_publish_due()

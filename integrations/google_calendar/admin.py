@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 from events.models import Event
 from integrations.google_calendar.client import missing_settings
 from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.queue import queue_forced_syncs
 from integrations.google_calendar.sync import belongs_on, sync_event
-from integrations.google_calendar.tasks import queue_forced_syncs
 from integrations.http import NotConfigured
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _when(instant) -> str:
     if instant is None:
         return "never"
     local = timezone.localtime(instant)
-    return f"{formats.date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 class CalendarEventAdminMixin:
@@ -119,18 +119,11 @@ class CalendarEventAdminMixin:
     # It writes to Google: for staff who may change events, not for view-only accounts.
     @admin.action(description="Sync to Google Calendar now", permissions=["change"])
     def sync_to_google_calendar_now(self, request, queryset) -> None:
-        event_ids = list(queryset.values_list("pk", flat=True))
-        if len(event_ids) > SYNC_NOW_LIMIT and not missing_settings():
-            _queue_instead(self, request, event_ids)
+        results = _sync_now(self, request, list(queryset.values_list("pk", flat=True)))
+        if results is None:
             return
         synced, failures = 0, []
-        for event_id in event_ids:
-            try:
-                # Forced: also repairs an event someone edited by hand on Google.
-                result = sync_event(event_id=event_id, force=True)
-            except NotConfigured as error:
-                self.message_user(request, error.message, messages.WARNING)
-                return
+        for event_id, result in results.items():
             if result.failed:
                 failures.extend(f"event {event_id}: {e}" for e in result.errors.values())
             else:
@@ -144,6 +137,24 @@ class CalendarEventAdminMixin:
             self.message_user(request, text % {"count": synced})
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+
+def _sync_now(model_admin, request, event_ids: list[int]) -> dict | None:
+    """Sync each event now, forced (which also repairs an event edited by hand on Google).
+
+    None when staff were told why not: too many at once (queued instead) or not configured.
+    """
+    if len(event_ids) > SYNC_NOW_LIMIT and not missing_settings():
+        _queue_instead(model_admin, request, event_ids)
+        return None
+    results = {}
+    for event_id in event_ids:
+        try:
+            results[event_id] = sync_event(event_id=event_id, force=True)
+        except NotConfigured as error:
+            model_admin.message_user(request, error.message, messages.WARNING)
+            return None
+    return results
 
 
 def _queue_instead(model_admin, request, event_ids: list[int]) -> None:
@@ -214,17 +225,10 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Sync these events to Google Calendar now", permissions=["change"])
     def sync_again_now(self, request, queryset) -> None:
         event_ids = sorted(set(queryset.values_list("event_id", flat=True)))
-        if len(event_ids) > SYNC_NOW_LIMIT and not missing_settings():
-            _queue_instead(self, request, event_ids)
+        results = _sync_now(self, request, event_ids)
+        if results is None:
             return
-        failed = 0
-        for event_id in event_ids:
-            try:
-                result = sync_event(event_id=event_id, force=True)
-            except NotConfigured as error:
-                self.message_user(request, error.message, messages.WARNING)
-                return
-            failed += result.failed
+        failed = sum(result.failed for result in results.values())
         level = messages.ERROR if failed else messages.SUCCESS
         self.message_user(
             request, f"{len(event_ids) - failed} synced, {failed} failed.", level=level

@@ -1,13 +1,13 @@
 """The only code that talks to Google Calendar (API v3, service-account credentials).
 
-googleapiclient does not go through `integrations.http.send` (it speaks httplib2), so the same
-policy is applied here: typed errors, a bounded retry with backoff that honours Retry-After and
-a log row per attempt. Every call we make is safe to repeat: inserts carry our own event id
-(a repeat answers 409), updates are PUTs and deletes answer 404/410 once done.
+googleapiclient speaks httplib2, not `requests`, so this client does not use
+`integrations.http.send`; it runs each request through the same retry loop
+(`integrations.http.run_with_retries`), supplying only "run the request" and "translate its
+error". Every call we make is safe to repeat: inserts carry our own event id (a repeat answers
+409), updates are PUTs and deletes answer 404/410 once done.
 """
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +21,17 @@ from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 
-from integrations.call_log import record_call
+from integrations.google_calendar import documents
 from integrations.http import (
+    Answer,
     IntegrationError,
     NotConfigured,
     PermanentError,
     TransientError,
     network_problem,
     parse_retry_after,
-    retry_policy,
+    run_with_retries,
 )
-from integrations.models import IntegrationLog
 
 SERVICE = "google_calendar"
 # Least privilege: write events, read calendar metadata (for the connection test).
@@ -69,6 +69,54 @@ class CalendarRefused(PermanentError):
     """The calendar (or the project) refuses us: every further call would fail the same way."""
 
 
+# The keys google-auth needs to build service-account credentials from the file.
+SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The service-account key file as read from disk (no network), for each reader to word.
+
+    `problem` is "" when the file held a JSON document, else "missing", "folder", "unreadable"
+    (with the system's `reason`) or "not-json". Never show `info`: it holds a private key.
+    """
+
+    info: Any = None
+    problem: str = ""
+    reason: str = ""
+
+    @property
+    def kind(self) -> str:
+        """ "service_account", "oauth_client" (the other JSON Google hands out) or "other"."""
+        if isinstance(self.info, dict) and self.info.get("type") == "service_account":
+            return "service_account"
+        if isinstance(self.info, dict) and ("installed" in self.info or "web" in self.info):
+            return "oauth_client"
+        return "other"
+
+    @property
+    def missing_keys(self) -> list[str]:
+        info = self.info if isinstance(self.info, dict) else {}
+        return [key for key in SERVICE_ACCOUNT_KEYS if not info.get(key)]
+
+
+FILE_PROBLEMS = {"missing": "No such file or directory", "folder": "Is a directory"}
+
+
+def read_key_file(path: str) -> KeyFile:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return KeyFile(info=json.load(file))
+    except FileNotFoundError:
+        return KeyFile(problem="missing")
+    except IsADirectoryError:
+        return KeyFile(problem="folder")
+    except OSError as exc:
+        return KeyFile(problem="unreadable", reason=exc.strerror or "it cannot be read")
+    except ValueError:  # not UTF-8, or not JSON
+        return KeyFile(problem="not-json")
+
+
 def missing_settings() -> list[str]:
     return [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
 
@@ -91,19 +139,26 @@ def _account(path: str) -> _Account:
     """Credentials from the file, reused while the file is unchanged (the token lives on it)."""
     try:
         key = (path, Path(path).stat().st_mtime)
-        if key not in _credentials_cache:
-            _credentials_cache.clear()
-            info = json.loads(Path(path).read_text())
-            credentials = service_account.Credentials.from_service_account_info(
-                info, scopes=list(SCOPES)
-            )
-            _credentials_cache[key] = _Account(credentials, str(info.get("token_uri", "")))
-        return _credentials_cache[key]
     except OSError as exc:
-        reason = exc.strerror or "it cannot be read"
-    except (ValueError, KeyError, TypeError, AttributeError):
-        reason = "it is not a service-account JSON key"
-    raise PermanentError(
+        raise _unusable(path, exc.strerror or "it cannot be read") from exc
+    if key in _credentials_cache:
+        return _credentials_cache[key]
+    _credentials_cache.clear()
+    file = read_key_file(path)
+    if file.problem in ("missing", "folder", "unreadable"):
+        raise _unusable(path, file.reason or FILE_PROBLEMS[file.problem])
+    try:
+        credentials = service_account.Credentials.from_service_account_info(
+            file.info, scopes=list(SCOPES)
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _unusable(path, "it is not a service-account JSON key") from exc
+    _credentials_cache[key] = _Account(credentials, str(file.info.get("token_uri", "")))
+    return _credentials_cache[key]
+
+
+def _unusable(path: str, reason: str) -> PermanentError:
+    return PermanentError(
         f"The Google service-account file {path} cannot be used ({reason}). Download a JSON "
         "key for the service account and set GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
     )
@@ -200,60 +255,47 @@ class CalendarClient:
                 maxResults=LIST_PAGE_SIZE,
                 pageToken=page_token,
             )
-            page = self._execute("events.list", request, calendar_id=calendar_id)
-            yield from page.get("items", [])
-            page_token = page.get("nextPageToken")
+            page = documents.parse_events_page(
+                self._execute("events.list", request, calendar_id=calendar_id)
+            )
+            yield from page.items
+            page_token = page.nextPageToken
             if not page_token:
                 return
 
     # --- policy: one attempt, its log row, the retry ---------------------------------------------
 
     def _execute(self, operation: str, request, *, calendar_id: str) -> dict:
-        attempts = max(1, settings.INTEGRATION_HTTP_ATTEMPTS)
+        """Run `request` through the transport's retry loop, with Google's errors translated."""
 
-        def once(attempt_number: int) -> dict:
-            started = time.monotonic()
-            status = None
-            error: IntegrationError | None = None
-            result: dict = {}
-            try:
-                result = request.execute(num_retries=0) or {}
-                status = 204 if request.method == "DELETE" else 200
-            except HttpError as exc:
-                status = exc.resp.status
-                error = self._translate_http_error(operation, exc, calendar_id=calendar_id)
-            except google.auth.exceptions.RefreshError as exc:
-                error = self._credentials_refused(exc)
-            except (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError) as exc:
+        def attempt() -> Answer:
+            result = request.execute(num_retries=0) or {}
+            return Answer(result, status_code=204 if request.method == "DELETE" else 200)
+
+        def translate(outcome: Answer | Exception) -> IntegrationError | None:
+            if isinstance(outcome, Answer):
+                return None
+            if isinstance(outcome, HttpError):
+                return self._translate_http_error(operation, outcome, calendar_id=calendar_id)
+            if isinstance(outcome, google.auth.exceptions.RefreshError):
+                return self._credentials_refused(outcome)
+            if isinstance(
+                outcome, (google.auth.exceptions.TransportError, httplib2.HttpLib2Error, OSError)
+            ):
                 # Timeouts and refused connections included; every call is safe to repeat.
-                problem = network_problem(exc, self._unreached_url(request))
-                error = TransientError(f"Network error: {problem}")
-            last_attempt = attempt_number >= attempts
-            if error is None or isinstance(error, (EventExists, EventGone)):
-                outcome = IntegrationLog.Outcome.OK  # an expected answer, handled by the caller
-            elif error.transient and not last_attempt:
-                outcome = IntegrationLog.Outcome.RETRIED
-            else:
-                outcome = IntegrationLog.Outcome.FAILED
-            record_call(
-                service=SERVICE,
-                operation=operation,
-                method=request.method,
-                target=request.uri,
-                status_code=status,
-                duration_ms=int((time.monotonic() - started) * 1000),
-                outcome=outcome,
-                error=error.message if error and outcome != IntegrationLog.Outcome.OK else "",
-            )
-            if error is not None:
-                raise error
-            return result
+                problem = network_problem(outcome, self._unreached_url(request))
+                return TransientError(f"Network error: {problem}")
+            return None
 
-        retrying = retry_policy(attempts=attempts, sleep=lambda seconds: sleep(seconds))
-        for attempt in retrying:
-            with attempt:
-                return once(attempt.retry_state.attempt_number)
-        raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
+        return run_with_retries(
+            service=SERVICE,
+            operation=operation,
+            method=request.method,
+            target=request.uri,
+            attempt=attempt,
+            classify=translate,
+            expected=(EventExists, EventGone),  # answers the caller handles
+        )
 
     def _unreached_url(self, request) -> str:
         """The token service while we hold no valid token (fetching one failed), else the API."""
@@ -265,33 +307,30 @@ class CalendarClient:
         self, operation: str, exc: HttpError, *, calendar_id: str
     ) -> IntegrationError:
         status = exc.resp.status
-        reasons, message = _error_details(exc)
+        reasons, message = documents.parse_error_body(exc.content)
         retry_after = parse_retry_after(exc.resp.get("retry-after"))
         detail = f"HTTP {status} from Google Calendar ({operation}): {message}"
         if status == 409 and operation == "events.insert":
-            return EventExists(detail, status=status, code=",".join(reasons))
+            return EventExists(detail, status=status)
         if status in (404, 410) and operation == "events.delete":
-            return EventGone(detail, status=status, code=",".join(reasons))
+            return EventGone(detail, status=status)
         if status == 404 and operation == "events.update":
-            return EventGone(detail, status=status, code=",".join(reasons))
+            return EventGone(detail, status=status)
         if status in (408, 429) or status >= 500 or RATE_LIMIT_REASONS & set(reasons):
             return TransientError(detail, status=status, retry_after=retry_after)
         who = self.account_email or "the service account"
-        code = ",".join(reasons)
         if status == 404:
             return CalendarRefused(
                 f"Calendar “{calendar_id}” was not found, or it is not shared with {who}. "
                 f"In Google Calendar open the calendar's settings, “Share with specific people”, "
                 f"and add {who} with “Make changes to events”. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403 and "dailyLimitExceeded" in reasons:
             return CalendarRefused(
                 "The Google Cloud project has used up its daily Calendar API quota; syncing "
                 f"works again once it resets (the hourly reconcile catches up). ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403 and operation == "events.update" and "requiredAccessLevel" not in reasons:
             # What Google answers for an event someone deleted by hand in Google Calendar (it
@@ -302,14 +341,12 @@ class CalendarClient:
                 "(Settings → Trash) and sync again, or cancel the event here. If no one did, "
                 f"check that {who} has “Make changes to events” on the calendar. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 403:
             return CalendarRefused(
                 f"{who} may not change events on calendar “{calendar_id}”. In the calendar's "
                 f"sharing settings give it “Make changes to events”. ({detail})",
                 status=status,
-                code=code,
             )
         if status == 401:
             return CalendarRefused(
@@ -317,9 +354,8 @@ class CalendarClient:
                 "key for it in the Google Cloud console and point "
                 f"GOOGLE_CALENDAR_CREDENTIALS_PATH at it. ({detail})",
                 status=status,
-                code=code,
             )
-        return PermanentError(detail, status=status, code=code)
+        return PermanentError(detail, status=status)
 
     def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
         who = self.account_email or "the service account"
@@ -334,24 +370,3 @@ class CalendarClient:
             "have been deleted or the account disabled: create a new JSON key in the Google "
             "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
         )
-
-
-def _error_details(exc: HttpError) -> tuple[list[str], str]:
-    """Google's error reasons (e.g. rateLimitExceeded) and message from the JSON body."""
-    try:
-        payload = json.loads(exc.content.decode("utf-8") if exc.content else "{}")
-    except (ValueError, UnicodeDecodeError):
-        return [], (exc.content or b"")[:300].decode("utf-8", "replace")
-    error = payload.get("error", {}) if isinstance(payload, dict) else {}
-    if not isinstance(error, dict):
-        return [], str(error)[:300]
-    reasons = [
-        str(item.get("reason", "")) for item in error.get("errors", []) if isinstance(item, dict)
-    ]
-    return [r for r in reasons if r], str(error.get("message", ""))[:300]
-
-
-def sleep(seconds: float) -> None:
-    """The pause between attempts (a module attribute so a test can observe the waits)."""
-    if seconds > 0:
-        time.sleep(seconds)

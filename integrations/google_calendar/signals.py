@@ -1,41 +1,10 @@
 """Signals only enqueue: a change to an event (or what its calendar entry shows) queues, on
-commit, one sync task per event per transaction, carrying only the event id."""
+commit, one sync task per event per transaction (see `queue.py`)."""
 
-import logging
-
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django_q.tasks import async_task
 
 from events.models import Artist, Event, EventArtist, Location
-from integrations.google_calendar.tasks import SYNC_TASK
-
-logger = logging.getLogger(__name__)
-
-
-class _QueueSync:
-    """The on-commit callback for one event; recognisable, so a transaction queues it once."""
-
-    def __init__(self, event_id: int):
-        self.event_id = event_id
-
-    def __call__(self) -> None:
-        try:
-            async_task(SYNC_TASK, self.event_id, group="google_calendar")
-        except Exception:
-            # The broker is down: staff's save stands; `sync_calendars` repairs the calendars.
-            logger.exception("Could not queue the calendar sync of event %s", self.event_id)
-
-
-def queue_sync(event_id: int) -> None:
-    """Queue the sync of one event when the current transaction commits (never on rollback)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        isinstance(item[1], _QueueSync) and item[1].event_id == event_id
-        for item in connection.run_on_commit
-    ):
-        return  # already queued by this transaction
-    transaction.on_commit(_QueueSync(event_id))
+from integrations.google_calendar.queue import queue_sync
 
 
 def _event_changed(sender, instance: Event, **kwargs) -> None:

@@ -1,20 +1,15 @@
-"""Google Calendar's health for the admin's integrations page, and its buttons.
+"""Google Calendar's health for the admin's integrations page.
 
 `integration_status()` is cheap (a few queries, the credentials file read locally, no call to
-Google); `test_connection()` and `retry_failed()` are explicit actions that do call Google.
+Google); the buttons that do call Google are in `actions.py`.
 """
-
-import json
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 
-from integrations.google_calendar.client import CalendarClient, missing_settings
+from integrations.google_calendar.client import FILE_PROBLEMS, missing_settings, read_key_file
 from integrations.google_calendar.models import CalendarEntry
-from integrations.google_calendar.sync import calendar_ids, sync_event
-from integrations.http import IntegrationError, PermanentError
 from integrations.status import IntegrationStatus
 
 NAME = "Google Calendar"
@@ -79,64 +74,19 @@ def integration_status() -> IntegrationStatus:
 
 def _credentials_file_summary(path: str) -> tuple[str, str]:
     """(service-account e-mail, problem in plain words) from the local file; no network."""
-    try:
-        info = json.loads(Path(path).read_text())
-    except FileNotFoundError:
+    file = read_key_file(path)
+    if file.problem == "missing":
         return "", f"The credentials file {path} does not exist (GOOGLE_CALENDAR_CREDENTIALS_PATH)."
-    except OSError as exc:
-        reason = exc.strerror or "it cannot be read"
+    if file.problem in ("folder", "unreadable"):
+        reason = file.reason or FILE_PROBLEMS[file.problem]
         return "", f"The credentials file {path} cannot be read ({reason})."
-    except ValueError:
+    if file.problem == "not-json":
         return "", f"The credentials file {path} is not JSON: download the key again."
-    if not isinstance(info, dict) or info.get("type") != "service_account":
+    if file.kind != "service_account":
         return "", (
             f"{path} is not a service-account key. In the Google Cloud console create a key "
             "(JSON) for a service account and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
         )
-    if not info.get("client_email") or not info.get("private_key"):
+    if {"client_email", "private_key"} & set(file.missing_keys):
         return "", f"{path} lacks client_email or private_key: download the key again."
-    return str(info["client_email"]), ""
-
-
-def test_connection() -> str:
-    """Fetch both calendars with our credentials; plain words for staff.
-
-    Raises an IntegrationError (with the fix in its message) when either cannot be reached.
-    """
-    client = CalendarClient.from_settings()
-    lines = []
-    for calendar, calendar_id in calendar_ids().items():
-        label = CalendarEntry.Calendar(calendar).label
-        try:
-            found = client.get_calendar(calendar_id=calendar_id)
-        except IntegrationError as error:
-            raise type(error)(f"{label}: {error.message}", status=error.status) from error
-        lines.append(f"{label} “{found.get('summary', calendar_id)}” is reachable")
-    return (
-        "; ".join(lines)
-        + f" as {client.account_email}. Write access is confirmed by the first sync."
-    )
-
-
-def retry_failed() -> str:
-    """Sync again every event whose entry failed; plain words for staff."""
-    event_ids = sorted(
-        set(
-            CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED).values_list(
-                "event_id", flat=True
-            )
-        )
-    )
-    if not event_ids:
-        return "No failed calendar entries."
-    still_failing = []
-    for event_id in event_ids:
-        result = sync_event(event_id=event_id)
-        if result.failed:
-            still_failing.append(next(iter(result.errors.values())))
-    if still_failing:
-        raise PermanentError(
-            f"{len(event_ids) - len(still_failing)} of {len(event_ids)} event(s) synced; "
-            f"the others still fail: {still_failing[0]}"
-        )
-    return f"{len(event_ids)} event(s) synced."
+    return str(file.info["client_email"]), ""

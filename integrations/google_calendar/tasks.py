@@ -2,16 +2,11 @@
 
 import logging
 
-from django_q.tasks import async_task
-
 from integrations.google_calendar import reconcile, sync
 from integrations.google_calendar.client import CalendarClient
 from integrations.http import NotConfigured
 
 logger = logging.getLogger(__name__)
-
-SYNC_TASK = "integrations.google_calendar.tasks.sync_event"
-
 
 class CalendarSyncFailed(Exception):
     """Raised after the failure is recorded, so the task queue lists the task as failed too."""
@@ -43,9 +38,3 @@ def reconcile_calendars() -> str:
     if problems:
         raise CalendarSyncFailed(summary + "; " + "; ".join(problems))
     return summary
-
-
-def queue_forced_syncs(event_ids: list[int]) -> None:
-    """Queue a forced sync per event (staff asked for it): pushed even if unchanged here."""
-    for event_id in event_ids:
-        async_task(SYNC_TASK, event_id, force=True, group="google_calendar")

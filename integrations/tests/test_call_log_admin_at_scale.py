@@ -51,7 +51,12 @@ def test_the_list_costs_the_same_queries_with_more_calls(staff_client):
 def test_the_service_filter_offers_every_integration_by_name(staff_client):
     response = staff_client.get(reverse(CHANGELIST))
     spec = next(s for s in response.context["cl"].filter_specs if s.title == "service")
-    assert [title for _, title in spec.lookup_choices] == ["Google Calendar", "Facebook", "Patreon"]
+    assert [title for _, title in spec.lookup_choices] == [
+        "Google Calendar",
+        "Facebook",
+        "Patreon",
+        "Staff notices",
+    ]
 
 
 def test_staff_can_still_look_at_today_or_the_past_week(staff_client):

@@ -1,7 +1,7 @@
 """The admin's integrations page: each state an integration can be in, and its buttons.
 
-The real providers (google_calendar, facebook, patreon_sync) are swapped for fakes named by
-dotted path into this module, exactly as the registry names the real ones.
+The registered integrations are swapped for fakes registered from this module, in the shape each
+integration's `apps.py` registers its own.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -11,16 +11,16 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import status as status_module
+from integrations import registry
 from integrations.call_log import record_call
 from integrations.http import NotConfigured, PermanentError
 from integrations.models import IntegrationLog
-from integrations.status import IntegrationStatus, ProviderAction, StatusProvider
+from integrations.registry import ProviderAction, StatusProvider
+from integrations.status import IntegrationStatus
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "admin:integrations_health"
-HERE = __name__
 
 # What the fake providers report and do; each test sets what it needs.
 reported: dict[str, IntegrationStatus] = {}
@@ -37,6 +37,10 @@ def fake_facebook_status() -> IntegrationStatus:
 
 def fake_patreon_status() -> IntegrationStatus:
     return reported["patreon"]
+
+
+def not_installed_status() -> IntegrationStatus:
+    raise ImportError("No module named 'integrations.nope'")
 
 
 def broken_status() -> IntegrationStatus:
@@ -79,22 +83,22 @@ PROVIDERS = (
     StatusProvider(
         name="Google Calendar",
         service="google_calendar",
-        status=f"{HERE}.fake_calendar_status",
+        status=fake_calendar_status,
         actions=(
-            ProviderAction("test_connection", "Test the connection", f"{HERE}.connection_ok"),
-            ProviderAction("retry_failed", "Retry what failed", f"{HERE}.retry_failed"),
+            ProviderAction("test_connection", "Test the connection", connection_ok),
+            ProviderAction("retry_failed", "Retry what failed", retry_failed),
         ),
     ),
     StatusProvider(
         name="Facebook",
         service="facebook",
-        status=f"{HERE}.fake_facebook_status",
+        status=fake_facebook_status,
         actions=(
-            ProviderAction("test_connection", "Test the connection", f"{HERE}.connection_expired"),
+            ProviderAction("test_connection", "Test the connection", connection_expired),
             ProviderAction(
                 "retry_failed",
                 "Retry failed posts",
-                f"{HERE}.retry_failed",
+                retry_failed,
                 permission="events.change_event",
             ),
         ),
@@ -102,15 +106,15 @@ PROVIDERS = (
     StatusProvider(
         name="Patreon",
         service="patreon",
-        status=f"{HERE}.fake_patreon_status",
+        status=fake_patreon_status,
         actions=(
             ProviderAction(
                 "resume_webhook",
                 "Resume the webhook",
-                f"{HERE}.resume_webhook",
+                resume_webhook,
                 offered_when=webhook_paused,
             ),
-            ProviderAction("explode", "Explode", f"{HERE}.explodes"),
+            ProviderAction("explode", "Explode", explodes),
         ),
     ),
 )
@@ -118,7 +122,7 @@ PROVIDERS = (
 
 @pytest.fixture(autouse=True)
 def fake_providers(monkeypatch):
-    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", PROVIDERS)
+    monkeypatch.setattr(registry, "_providers", list(PROVIDERS))
     reported.clear()
     calls.clear()
     # Each one configured and reached successfully, an hour ago.
@@ -249,17 +253,17 @@ def test_a_button_with_a_condition_is_offered_only_while_the_condition_holds(sta
 
 def test_a_missing_integration_shows_as_not_available(staff_client, monkeypatch):
     providers = (
-        StatusProvider(name="Facebook", service="facebook", status="integrations.nope.status.x"),
+        StatusProvider(name="Facebook", service="facebook", status=not_installed_status),
     )
-    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", providers)
+    monkeypatch.setattr(registry, "_providers", list(providers))
     response = staff_client.get(reverse(PAGE))
     assert state(response, "facebook") == "unavailable"
     assert "not installed in this version" in section(response, "facebook")
 
 
 def test_a_broken_status_is_reported_without_hiding_the_others(staff_client, monkeypatch):
-    broken = StatusProvider(name="Patreon", service="patreon", status=f"{HERE}.broken_status")
-    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", (PROVIDERS[0], broken))
+    broken = StatusProvider(name="Patreon", service="patreon", status=broken_status)
+    monkeypatch.setattr(registry, "_providers", [PROVIDERS[0], broken])
     response = staff_client.get(reverse(PAGE))
     assert state(response, "google_calendar") == "ok"
     assert state(response, "patreon") == "broken"
@@ -373,10 +377,10 @@ def test_an_action_on_a_service_that_is_not_configured_says_so(staff_client, mon
     provider = StatusProvider(
         name="Facebook",
         service="facebook",
-        status=f"{HERE}.fake_facebook_status",
-        actions=(ProviderAction("test_connection", "Test", f"{HERE}.connection_not_configured"),),
+        status=fake_facebook_status,
+        actions=(ProviderAction("test_connection", "Test", connection_not_configured),),
     )
-    monkeypatch.setattr(status_module, "STATUS_PROVIDERS", (provider,))
+    monkeypatch.setattr(registry, "_providers", [provider])
     url = reverse("admin:integrations_health_action", args=["facebook", "test_connection"])
     html = staff_client.post(url, follow=True).content.decode()
     assert "Facebook: Test: not configured. Set FACEBOOK_PAGE_ACCESS_TOKEN." in html

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import responses
 from django.urls import reverse
-from django.utils.module_loading import import_string
 
 from integrations.models import IntegrationLog
-from integrations.status import status_providers
+from integrations.registry import providers
 from integrations.tests.test_integrations_page import section
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +19,17 @@ PAGE_ID = "1122334455"
 PAGE_TOKEN = "EAAPageToken-not-real-123"
 
 
-def test_every_registered_status_and_button_exists():
-    for provider in status_providers():
-        assert callable(import_string(provider.status)), provider.status
+def test_every_integration_registers_its_status_and_buttons_in_app_order():
+    assert [provider.service for provider in providers()] == [
+        "google_calendar",
+        "facebook",
+        "patreon",
+        "staff_notices",  # the notices about them, after them
+    ]
+    for provider in providers():
+        assert callable(provider.status), provider.service
         for action in provider.actions:
-            assert callable(import_string(action.function)), action.function
+            assert callable(action.function), (provider.service, action.key)
 
 
 def test_the_page_renders_with_the_real_integrations_unconfigured(staff_client, settings):
@@ -192,25 +197,13 @@ PUBLIC = "public-cal@group.calendar.google.com"
 
 
 @pytest.fixture
-def google(settings, tmp_path):
+def google(settings, tmp_path, private_key_pem):
     """Google faked by a local HTTP endpoint (googleapiclient speaks httplib2, not requests)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     from integrations.google_calendar import client as calendar_client
-    from tdc.tests.browser.fake_google import running_fake_google
+    from integrations.google_calendar.tests.fake_calendar_api import FakeCalendarApi
 
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
-    with running_fake_google() as fake:
-        fake.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
+    pem = private_key_pem
+    with FakeCalendarApi({INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}) as fake:
         credentials = tmp_path / "sa.json"
         credentials.write_text(
             json.dumps(
@@ -295,7 +288,7 @@ def test_staff_see_only_the_links_they_may_open(client, django_user_model, setti
     client.force_login(user)
     html = client.get(reverse("admin:integrations_health")).content.decode()
     hrefs = re.findall(r'<td class="links">(.*?)</td>', html, flags=re.S)
-    assert len(hrefs) == 3
+    assert len(hrefs) == 4  # three integrations and the staff notices
     for cell in hrefs:
         for url in re.findall(r'href="([^"]+)"', cell):
             assert client.get(url.replace("&amp;", "&")).status_code == 200, url
@@ -304,7 +297,7 @@ def test_staff_see_only_the_links_they_may_open(client, django_user_model, setti
 
 
 def test_an_unconfigured_facebook_says_so_once_after_a_token_check(staff_client, settings):
-    from integrations.facebook.token_check import page_token_check
+    from integrations.facebook.actions import page_token_check
 
     settings.FACEBOOK_PAGE_ACCESS_TOKEN = ""
     page_token_check()  # stored: "Facebook is not configured: set FACEBOOK_PAGE_ACCESS_TOKEN."

@@ -14,8 +14,6 @@ import re
 import httplib2
 import pytest
 import responses
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -96,16 +94,8 @@ GOOGLE_ANSWERS = {
 
 
 @pytest.fixture
-def google(settings, tmp_path):
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
-    )
+def google(settings, tmp_path, private_key_pem):
+    pem = private_key_pem
     credentials = tmp_path / "sa.json"
     credentials.write_text(
         json.dumps(

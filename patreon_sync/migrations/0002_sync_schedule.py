@@ -5,7 +5,7 @@ Idempotent: re-running (or a schedule created by hand under the same name) leave
 
 from django.db import migrations
 
-from integrations.schedules import schedule_operation
+from events.schedules import schedule_operation
 
 SCHEDULE_NAME = "Sync Patreon supporters"  # patreon_sync.tasks.SYNC_SCHEDULE_NAME
 FUNC = "patreon_sync.tasks.sync_patrons"

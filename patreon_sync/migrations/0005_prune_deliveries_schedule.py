@@ -5,7 +5,7 @@ Idempotent: re-running (or a schedule created by hand under the same name) leave
 
 from django.db import migrations
 
-from integrations.schedules import schedule_operation
+from events.schedules import schedule_operation
 
 SCHEDULE_NAME = "Prune old Patreon webhook deliveries"  # patreon_sync.tasks.PRUNE_SCHEDULE_NAME
 FUNC = "patreon_sync.tasks.prune_webhook_deliveries"

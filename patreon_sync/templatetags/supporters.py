@@ -2,7 +2,8 @@
 
 from django import template
 
-from patreon_sync import oauth
+from patreon_sync.models import cents_text
+from patreon_sync.signin import oauth
 
 register = template.Library()
 
@@ -19,12 +20,8 @@ def patreon_signin_available() -> bool:
 
 @register.filter
 def cents(value) -> str:
-    """3000 -> "30.00": Patreon's amounts are in cents of the campaign's currency.
-
-    No currency is named: API v2 gives none for a tier or the campaign (only a pledge event's
-    currency_code, which is the patron's), so guessing one could show the wrong price.
-    """
+    """3000 -> "30.00" (see `cents_text`); anything that is not a number shows as nothing."""
     try:
-        return f"{int(value) / 100:.2f}"
+        return cents_text(int(value))
     except (TypeError, ValueError):
         return ""

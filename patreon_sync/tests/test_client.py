@@ -9,7 +9,7 @@ from integrations import http
 from integrations.http import PermanentError, TransientError
 from integrations.models import IntegrationLog
 from patreon_sync.client import PAGE_SIZE, CredentialsRejected, NotFound
-from patreon_sync.tests.conftest import ACCESS, API, CAMPAIGN, member_resource, members_page
+from patreon_sync.conftest import ACCESS, API, CAMPAIGN, member_resource, members_page
 from patreon_sync.tokens import creator_client
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from patreon_sync.models import WebhookDelivery
 from patreon_sync.status import integration_status
-from patreon_sync.webhooks import MEMBER_TRIGGERS
+from patreon_sync.supporters.webhooks import MEMBER_TRIGGERS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django_q.models import Schedule
 
 from patreon_sync.models import CreatorToken, SyncRun, WebhookDelivery
 from patreon_sync.status import integration_status
+from patreon_sync.supporters.webhooks import process_delivery, store_delivery
 from patreon_sync.tasks import SYNC_SCHEDULE_NAME
 from patreon_sync.tokens import token_row
-from patreon_sync.webhooks import process_delivery, store_delivery
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from integrations.http import NotConfigured, TransientError
 from integrations.models import IntegrationLog
+from patreon_sync.conftest import ACCESS, API, REFRESH
 from patreon_sync.models import CreatorToken
-from patreon_sync.tests.conftest import ACCESS, API, REFRESH
 from patreon_sync.tokens import CreatorTokens, CredentialsBroken, token_row
 
 pytestmark = pytest.mark.django_db

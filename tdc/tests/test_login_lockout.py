@@ -10,8 +10,8 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from patreon_sync.tests.conftest import patreon  # noqa: F401 (a fixture)
-from patreon_sync.tests.signin_support import come_back, patreon_answers, start_signin
+from patreon_sync.conftest import patreon  # noqa: F401 (a fixture)
+from patreon_sync.signin.tests.support import come_back, patreon_answers, start_signin
 
 PASSWORD = "pw-for-tests"
 ATTACKER = "203.0.113.7"

@@ -10,6 +10,7 @@ import polib
 import pytest
 from django.conf import settings
 
+from tdc.django_italian_gaps import ARTICLE_FREE
 from tdc.tests.catalogue import (
     CATALOGUE,
     CHECKED_FOR_ITALIAN,
@@ -56,8 +57,12 @@ def test_a_new_message_in_a_checked_file_fails_the_check_until_it_is_translated(
 
     # What the fix command does (it ran in the copy), then a translator's work.
     ours = polib.pofile(str(tmp_path / "locale" / "it" / "LC_MESSAGES" / "django.po"))
-    assert new in problems(from_the_code, ours, scope)["not translated"]
-    ours.find("Three events need a poster").msgstr = "Tre eventi aspettano una locandina"
+    # msgmerge leaves it empty, or marks it fuzzy with a guess from a similar message.
+    found = problems(from_the_code, ours, scope)
+    assert new in found.get("not translated", []) + found.get("fuzzy", [])
+    entry = ours.find("Three events need a poster")
+    entry.msgstr = "Tre eventi aspettano una locandina"
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     assert new not in str(problems(from_the_code, ours, scope))
 
 
@@ -88,8 +93,8 @@ def test_the_check_names_fuzzy_untranslated_and_vanished_messages():
 
 
 def test_the_check_covers_only_the_files_listed_so_far():
-    from_the_code = _catalogue(_entry("Not yet", where="events/admin.py"))
-    ours = _catalogue(_entry("Not yet", where="events/admin.py"))
+    from_the_code = _catalogue(_entry("Not yet", where="patreon_sync/admin.py"))
+    ours = _catalogue(_entry("Not yet", where="patreon_sync/admin.py"))
 
     assert problems(from_the_code, ours) == {}
     assert problems(from_the_code, ours, scope=[""]) == {"not translated": ["'Not yet'"]}
@@ -116,6 +121,7 @@ def test_our_italian_keeps_djangos_own_words():
         f"{show(key(entry))}: ours {entry.msgstr!r}, Django's {django[django_key(key(entry))]!r}"
         for entry in committed()
         if entry.translated()
+        and entry.msgid not in ARTICLE_FREE
         and django_key(key(entry)) in django
         and django[django_key(key(entry))] != entry.msgstr
     ]
@@ -157,6 +163,8 @@ SHOWN = _catalogue(
     _italian("Add %(name)s", "Aggiungi %(name)s"),
     _italian("Patreon", "Patreon"),
     _italian("%(count)s", "%(count)s"),
+    _italian("second", "secondo"),
+    _italian("Weekly", "Ogni settimana"),
     _italian(
         "%(count)s event needs attention",
         msgid_plural="%(count)s events need attention",
@@ -182,6 +190,8 @@ SHOWN = _catalogue(
         ("Scegli evento da modificare", []),  # "Event" inside an Italian word is not English
         ("Eventi: 3. Sostieni su Patreon", []),  # the same in both languages
         ("Aggiungi Luna Sparrow", []),
+        ("Orari in SLT (l'ora di Second Life)", []),  # a name, not the English "second"
+        ("Ogni settimana: venerdì (FREQ=WEEKLY;BYDAY=FR)", []),  # a rule's code
     ],
 )
 def test_the_check_for_english_on_italian_pages_finds_our_words_only(text, english):

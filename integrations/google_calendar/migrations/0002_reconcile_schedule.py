@@ -7,7 +7,7 @@ kept; without the Google settings the task records a skip.
 
 from django.db import migrations
 
-from integrations.schedules import schedule_operation
+from events.schedules import schedule_operation
 
 SCHEDULE_NAME = "Reconcile the Google Calendars"
 FUNC = "integrations.google_calendar.tasks.reconcile_calendars"

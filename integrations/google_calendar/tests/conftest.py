@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from googleapiclient.http import HttpMockSequence
 
 from integrations.google_calendar import client
@@ -21,16 +19,6 @@ TOKEN_URI = "https://oauth2.googleapis.com/token"
 INTERNAL = "staff-cal@group.calendar.google.com"
 PUBLIC = "public-cal@group.calendar.google.com"
 API = "https://www.googleapis.com/calendar/v3"
-
-
-@pytest.fixture(scope="session")
-def private_key_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
 
 
 @pytest.fixture

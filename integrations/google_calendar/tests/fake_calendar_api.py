@@ -1,7 +1,8 @@
 """A local HTTP endpoint speaking the subset of Google Calendar API v3 (and the OAuth token
 exchange) that the sync uses, with Google's documented answers: 409 on a repeated insert id,
 deleted events kept as `cancelled` (410 on a second delete, listed with showDeleted), 404 for
-a calendar we cannot see. Used by the tests and by bench/calendar_sync.py; counts every call.
+a calendar we cannot see. Used by the tests (the browser tests too) and by
+bench/calendar_sync.py; counts every call and records each request.
 """
 
 import json
@@ -14,8 +15,11 @@ API_PREFIX = "/calendar/v3/"
 
 
 class FakeCalendarApi:
-    def __init__(self, calendars: list[str]):
+    def __init__(self, calendars: list[str] | dict[str, str]):
+        """`calendars`: their ids, or a mapping of id to the summary (name) Google shows."""
+        self.summaries = dict(calendars) if isinstance(calendars, dict) else {}
         self.calendars: dict[str, dict[str, dict]] = {c: {} for c in calendars}
+        self.requests: list[tuple[str, str]] = []  # (method, path), in order
         self.calls: Counter = Counter()  # (method, operation) -> count, token exchange apart
         self.token_calls = 0
         self._etag = 0
@@ -36,6 +40,17 @@ class FakeCalendarApi:
     def root(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    url = root
+
+    @property
+    def events(self) -> dict[tuple[str, str], dict]:
+        """Every live event, by (calendar, event id)."""
+        return {
+            (calendar, event_id): event
+            for calendar in self.calendars
+            for event_id, event in self.live_events(calendar).items()
+        }
 
     @property
     def api_endpoint(self) -> str:
@@ -62,6 +77,7 @@ class FakeCalendarApi:
         return f'"{self._etag}"'
 
     def handle(self, method: str, path: str, query: dict, body: dict | None):
+        self.requests.append((method, path))
         if path == "/token" and method == "POST":
             self.token_calls += 1
             return 200, {"access_token": "fake-token", "expires_in": 3600, "token_type": "Bearer"}
@@ -74,7 +90,8 @@ class FakeCalendarApi:
             return 404, _error(404, "notFound", "Not Found")
         if len(parts) == 2 and method == "GET":
             self.calls["calendars.get"] += 1
-            return 200, {"kind": "calendar#calendar", "id": calendar_id, "summary": calendar_id}
+            summary = self.summaries.get(calendar_id, calendar_id)
+            return 200, {"kind": "calendar#calendar", "id": calendar_id, "summary": summary}
         if len(parts) == 3 and method == "GET":
             self.calls["events.list"] += 1
             return 200, self._list(events, query)

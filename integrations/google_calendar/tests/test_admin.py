@@ -12,8 +12,8 @@ from events.models import Event
 from integrations.google_calendar import tasks
 from integrations.google_calendar.admin import SYNC_NOW_LIMIT
 from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.queue import SYNC_TASK
 from integrations.google_calendar.sync import event_body, google_event_id, sync_event
-from integrations.google_calendar.tasks import SYNC_TASK
 from integrations.google_calendar.tests.conftest import INTERNAL, PUBLIC, answer, error
 
 CHANGELIST = "admin:events_event_changelist"

@@ -6,6 +6,7 @@ import socket
 import httplib2
 import pytest
 
+from integrations import http
 from integrations.google_calendar import client
 from integrations.google_calendar.tests.conftest import INTERNAL, answer, token_answer
 from integrations.http import PermanentError, TransientError
@@ -39,7 +40,7 @@ def dns_failure(host: str) -> httplib2.ServerNotFoundError:
 @pytest.fixture
 def no_waits(monkeypatch, settings):
     settings.INTEGRATION_HTTP_ATTEMPTS = 2
-    monkeypatch.setattr(client, "sleep", lambda seconds: None)
+    monkeypatch.setattr(http, "sleep", lambda seconds: None)
 
 
 def calendar_fetched_through(monkeypatch, http) -> Exception:

@@ -14,7 +14,7 @@ from events.models import Artist, Event, EventArtist
 from events.services import event_set_artists
 from integrations.google_calendar import tasks
 from integrations.google_calendar.models import CalendarEntry
-from integrations.google_calendar.signals import SYNC_TASK
+from integrations.google_calendar.queue import SYNC_TASK
 from integrations.google_calendar.sync import event_body
 from integrations.google_calendar.tests.conftest import INTERNAL, answer
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from events.models import Event
-from integrations.google_calendar import client as client_module
+from integrations import http
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import belongs_on, event_body, google_event_id, sync_event
 from integrations.google_calendar.tests.conftest import (
@@ -345,7 +345,7 @@ def test_a_rate_limit_403_is_retried_and_honours_retry_after(
 ):
     settings.INTEGRATION_HTTP_MAX_WAIT = 30
     waits = []
-    monkeypatch.setattr(client_module, "sleep", waits.append)
+    monkeypatch.setattr(http, "sleep", waits.append)
     event = make_event(audience=Event.Audience.STAFF)
     google.respond(
         error(403, "userRateLimitExceeded", domain="usageLimits", headers={"retry-after": "7"}),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from patreon_sync.full_sync import SyncFailed, sync_campaign
+from patreon_sync.supporters.sync import SyncFailed, sync_campaign
 from patreon_sync.tokens import creator_client
 
 

@@ -5,8 +5,6 @@ Staff must read *failing* (never *working*) and plain words (never a Python repr
 import json
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
 from integrations.google_calendar import client as calendar_client
@@ -22,14 +20,9 @@ BUTTONS = {
 
 
 @pytest.fixture
-def unreachable_services(settings, tmp_path):
+def unreachable_services(settings, tmp_path, private_key_pem):
     settings.INTEGRATION_HTTP_ATTEMPTS = 1
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
+    pem = private_key_pem
     credentials = tmp_path / "service-account.json"
     credentials.write_text(
         json.dumps(

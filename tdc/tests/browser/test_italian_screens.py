@@ -2,24 +2,46 @@
 English is left on the screens checked here. A screen, once translated, joins SCREENS."""
 
 import re
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from events.models import Artist, Event, Series
+from events.series import series_sync
 from tdc.tests.browser.helpers import sign_in
 from tdc.tests.browser.untranslated import english_left_on, page_text
 
 ITALIAN_BROWSER = pytest.mark.parametrize("page", ["it-IT"], indirect=True)
 
-# (path, heading): every admin screen translated so far, looked at in Italian.
+# (path, heading): every admin screen translated so far, looked at in Italian. {event} and
+# {series} stand for the ids of the `shown` programme's.
 SCREENS = [
     ("/admin/", "Eventi e integrazioni"),
+    ("/admin/events/event/", "Scegli evento da modificare"),
+    ("/admin/events/event/add/", "Aggiungi evento"),
+    ("/admin/events/series/", "Scegli serie da modificare"),
+    ("/admin/events/series/{series}/change/", "Modifica serie"),
+    ("/admin/events/series/{series}/dates/{series_date}/skip/", "Salta una data"),
+]
+# The audience's pages, in the visitor's language.
+PUBLIC_SCREENS = [
+    ("/", "In programma a The Dreamer's Cave"),
+    ("/events/", re.compile(r"^Programma: \w+ \d{4}$")),
+    ("/events/past/", "Eventi passati"),
+    ("/events/{event}/", "Luna Sparrow dal vivo"),
 ]
 # Our English that a screen above still shows because it comes from a file not translated yet
 # (path: messages). A message that is gone fails the test until it is removed from here; the
 # pass that translates every screen leaves this empty.
+# Every admin screen's side bar names patreon_sync's models ("Supporters"): translated with it.
+IN_THE_SIDE_BAR = ["Supporters"]
 STILL_IN_ENGLISH = {
-    "/admin/": ["Integrations"],  # "Integrations health": templates/admin/integrations/
+    # "Integrations health": templates/admin/integrations/
+    "/admin/": ["Integrations", *IN_THE_SIDE_BAR],
+    # The "on" of the actions "Announce on Facebook Page": facebook/
+    "/admin/events/event/": ["On", *IN_THE_SIDE_BAR],
 }
 
 
@@ -34,15 +56,55 @@ def test_an_italian_browser_gets_the_login_page_in_italian(page):
     assert english_left_on(page) == []
 
 
+@pytest.fixture
+def shown(transactional_db, make_event):
+    """What the screens show: an event with its Italian title and a line-up, a weekly series
+    with a past date and coming ones."""
+    today = timezone.now().astimezone(UTC).date()
+    start = datetime.combine(today + timedelta(days=3), time(20), tzinfo=UTC)
+    event = make_event(
+        title="Luna Sparrow Live",
+        title_it="Luna Sparrow dal vivo",
+        description="Songs under the stars.",
+        description_it="Canzoni sotto le stelle.",
+        start_time=start,
+        artists=["Luna Sparrow"],
+    )
+    make_event(title="Autumn night", start_time=start - timedelta(days=30))
+    series = Series.objects.create(
+        title="Jazz Fridays",
+        rule="FREQ=WEEKLY;BYDAY=FR",
+        first_date=today - timedelta(days=14),
+        start_time=time(21),
+        duration=timedelta(hours=2),
+        status=Series.Status.PUBLISHED,
+        location=event.location,
+    )
+    series.artists.add(Artist.objects.get(name="Luna Sparrow"), through_defaults={"order": 0})
+    series_sync(series=series, now=timezone.now())
+    coming = Event.objects.filter(series=series, start_time__gt=timezone.now()).first()
+    return {"event": event.pk, "series": series.pk, "series_date": coming.pk}
+
+
 @ITALIAN_BROWSER
 @pytest.mark.parametrize(("path", "heading"), SCREENS)
-def test_an_italian_browser_gets_the_admin_in_italian(page, staff, path, heading):
+def test_an_italian_browser_gets_the_admin_in_italian(page, staff, shown, path, heading):
     sign_in_in_italian(page, staff)
-    page.goto(path)
+    page.goto(path.format(**shown))
 
     expect(page.locator("h1")).to_have_text(heading)
     expect(page.locator("html")).to_have_attribute("lang", "it")
-    assert english_left_on(page) == STILL_IN_ENGLISH.get(path, [])
+    assert english_left_on(page) == STILL_IN_ENGLISH.get(path, IN_THE_SIDE_BAR)
+
+
+@ITALIAN_BROWSER
+@pytest.mark.parametrize(("path", "heading"), PUBLIC_SCREENS)
+def test_an_italian_browser_gets_the_public_pages_in_italian(page, shown, path, heading):
+    page.goto(path.format(**shown))
+
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    assert english_left_on(page) == []
 
 
 @ITALIAN_BROWSER

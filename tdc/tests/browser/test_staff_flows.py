@@ -9,16 +9,14 @@ from importlib import import_module
 
 import pytest
 import responses
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import expect
 
 from events.models import Event, Location
 from integrations.facebook.models import FacebookPost, PostTemplate
 from integrations.google_calendar import client as calendar_client
 from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.tests.fake_calendar_api import FakeCalendarApi
 from integrations.models import IntegrationLog
-from tdc.tests.browser.fake_google import running_fake_google
 from tdc.tests.browser.helpers import run_queued_tasks, sign_in
 
 INTERNAL = "staff-cal@group.calendar.google.com"
@@ -29,15 +27,9 @@ GRAPH = "https://graph.facebook.com"
 
 
 @pytest.fixture
-def google(settings, tmp_path):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    with running_fake_google() as google:
-        google.calendars = {INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}
+def google(settings, tmp_path, private_key_pem):
+    pem = private_key_pem
+    with FakeCalendarApi({INTERNAL: "TDC staff", PUBLIC: "The Dreamer's Cave"}) as google:
         credentials = tmp_path / "service-account.json"
         credentials.write_text(
             json.dumps(
