@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GoogleCalendarConfig(AppConfig):
     name = "integrations.google_calendar"
     label = "google_calendar"
-    verbose_name = "Google Calendar"
+    verbose_name = _("Google Calendar")
 
     def ready(self) -> None:
         from events.demo import register_demo_rows
@@ -22,13 +23,13 @@ class GoogleCalendarConfig(AppConfig):
                 actions=(
                     registry.ProviderAction(
                         "test_connection",
-                        "Test the connection",
+                        _("Test the connection"),
                         actions.test_connection,
-                        help_text="Reads both calendars with the service account.",
+                        help_text=_("Reads both calendars with the service account."),
                     ),
                     registry.ProviderAction(
                         "retry_failed",
-                        "Sync the failed events again",
+                        _("Sync the failed events again"),
                         actions.retry_failed,
                         permission="google_calendar.change_calendarentry",
                     ),

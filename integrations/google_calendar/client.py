@@ -8,6 +8,7 @@ error". Every call we make is safe to repeat: inserts carry our own event id (a 
 """
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import google.auth.exceptions
 import google_auth_httplib2
 import httplib2
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
@@ -48,6 +50,113 @@ REQUIRED_SETTINGS = (
     "GOOGLE_CALENDAR_INTERNAL_ID",
     "GOOGLE_CALENDAR_PUBLIC_ID",
 )
+
+
+# --- what staff read when Google fails -----------------------------------------------------------
+# Errors are recorded in English (on the calendar entries, in the call log) whoever or whatever
+# met them, mostly the task worker, which has no reader's language; `error_in_words` shows a
+# recorded one in the reader's language. So each wording is a template marked for translation
+# here, filled with %, and recognised again from its English when shown.
+
+NOT_CONFIGURED = gettext_noop("Google Calendar is not configured: set %(settings)s.")
+KEY_FILE_UNUSABLE = gettext_noop(
+    "The Google service-account file %(path)s cannot be used (%(reason)s). Download a JSON key "
+    "for the service account and set GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
+)
+NOT_A_KEY = gettext_noop("it is not a service-account JSON key")
+CANNOT_BE_READ = gettext_noop("it cannot be read")
+NETWORK_ERROR = gettext_noop("Network error: %(problem)s")
+GOOGLE_ANSWERED = gettext_noop("HTTP %(status)s from Google Calendar (%(operation)s): %(message)s")
+THE_SERVICE_ACCOUNT = gettext_noop("the service account")
+NO_REASON_GIVEN = gettext_noop("no reason given")
+CALENDAR_NOT_SHARED = gettext_noop(
+    "Calendar “%(calendar_id)s” was not found, or it is not shared with %(account)s. In Google "
+    "Calendar open the calendar's settings, “Share with specific people”, and add %(account)s "
+    "with “Make changes to events”. (%(detail)s)"
+)
+DAILY_QUOTA_USED_UP = gettext_noop(
+    "The Google Cloud project has used up its daily Calendar API quota; syncing works again "
+    "once it resets (the hourly reconcile catches up). (%(detail)s)"
+)
+EVENT_REFUSED = gettext_noop(
+    "Google refuses to change this event on calendar “%(calendar_id)s”. If someone deleted it "
+    "by hand in Google Calendar, restore it from the calendar's Trash (Settings → Trash) and "
+    "sync again, or cancel the event here. If no one did, check that %(account)s has “Make "
+    "changes to events” on the calendar. (%(detail)s)"
+)
+MAY_NOT_CHANGE_EVENTS = gettext_noop(
+    "%(account)s may not change events on calendar “%(calendar_id)s”. In the calendar's sharing "
+    "settings give it “Make changes to events”. (%(detail)s)"
+)
+CREDENTIALS_REJECTED = gettext_noop(
+    "Google refused the service-account credentials of %(account)s. Create a new JSON key for "
+    "it in the Google Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it. "
+    "(%(detail)s)"
+)
+TOKEN_SERVICE_DOWN = gettext_noop("Google's token service is unavailable (%(said)s).")
+CREDENTIALS_REFUSED = gettext_noop(
+    "Google refused the service-account credentials of %(account)s (%(said)s). The key may have "
+    "been deleted or the account disabled: create a new JSON key in the Google Cloud console "
+    "and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
+)
+# What the system says of a file it cannot open (as strerror would), for the same sentences.
+FILE_PROBLEMS = {
+    "missing": gettext_noop("No such file or directory"),
+    "folder": gettext_noop("Is a directory"),
+}
+ERROR_WORDINGS = (
+    NOT_CONFIGURED,
+    KEY_FILE_UNUSABLE,
+    NOT_A_KEY,
+    CANNOT_BE_READ,
+    NETWORK_ERROR,
+    GOOGLE_ANSWERED,
+    THE_SERVICE_ACCOUNT,
+    NO_REASON_GIVEN,
+    CALENDAR_NOT_SHARED,
+    DAILY_QUOTA_USED_UP,
+    EVENT_REFUSED,
+    MAY_NOT_CHANGE_EVENTS,
+    CREDENTIALS_REJECTED,
+    TOKEN_SERVICE_DOWN,
+    CREDENTIALS_REFUSED,
+    *FILE_PROBLEMS.values(),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _recognised(template: str) -> re.Pattern:
+    """The English of `template` with its placeholders as groups (a repeated one must repeat)."""
+    pieces, seen, start = [], set(), 0
+    for placeholder in _PLACEHOLDER.finditer(template):
+        pieces.append(re.escape(template[start : placeholder.start()]))
+        name = placeholder.group(1)
+        pieces.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+        start = placeholder.end()
+    pieces.append(re.escape(template[start:]))
+    return re.compile("".join(pieces), re.DOTALL)
+
+
+_RECOGNISED = [(template, _recognised(template)) for template in ERROR_WORDINGS]
+
+
+def error_in_words(text: str, *, depth: int = 0) -> str:
+    """A Google Calendar error as recorded (English) in the language of the moment.
+
+    What it quotes (Google's own words, a path, an id) stays as it is; a quoted error of ours
+    (the HTTP detail in brackets, say) is translated too. Text of no known wording is shown as
+    recorded.
+    """
+    for template, pattern in _RECOGNISED:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {
+                name: error_in_words(value, depth=depth + 1) if depth < 2 else value
+                for name, value in found.groupdict().items()
+            }
+            return gettext(template) % values
+    return text
 
 
 class EventExists(PermanentError):
@@ -100,9 +209,6 @@ class KeyFile:
         return [key for key in SERVICE_ACCOUNT_KEYS if not info.get(key)]
 
 
-FILE_PROBLEMS = {"missing": "No such file or directory", "folder": "Is a directory"}
-
-
 def read_key_file(path: str) -> KeyFile:
     try:
         with open(path, encoding="utf-8") as file:
@@ -112,7 +218,7 @@ def read_key_file(path: str) -> KeyFile:
     except IsADirectoryError:
         return KeyFile(problem="folder")
     except OSError as exc:
-        return KeyFile(problem="unreadable", reason=exc.strerror or "it cannot be read")
+        return KeyFile(problem="unreadable", reason=exc.strerror or CANNOT_BE_READ)
     except ValueError:  # not UTF-8, or not JSON
         return KeyFile(problem="not-json")
 
@@ -140,7 +246,7 @@ def _account(path: str) -> _Account:
     try:
         key = (path, Path(path).stat().st_mtime)
     except OSError as exc:
-        raise _unusable(path, exc.strerror or "it cannot be read") from exc
+        raise _unusable(path, exc.strerror or CANNOT_BE_READ) from exc
     if key in _credentials_cache:
         return _credentials_cache[key]
     _credentials_cache.clear()
@@ -152,16 +258,13 @@ def _account(path: str) -> _Account:
             file.info, scopes=list(SCOPES)
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _unusable(path, "it is not a service-account JSON key") from exc
+        raise _unusable(path, NOT_A_KEY) from exc
     _credentials_cache[key] = _Account(credentials, str(file.info.get("token_uri", "")))
     return _credentials_cache[key]
 
 
 def _unusable(path: str, reason: str) -> PermanentError:
-    return PermanentError(
-        f"The Google service-account file {path} cannot be used ({reason}). Download a JSON "
-        "key for the service account and set GOOGLE_CALENDAR_CREDENTIALS_PATH to its path."
-    )
+    return PermanentError(KEY_FILE_UNUSABLE % {"path": path, "reason": reason})
 
 
 def forget_credentials() -> None:
@@ -182,9 +285,7 @@ class CalendarClient:
     def from_settings(cls) -> "CalendarClient":
         missing = missing_settings()
         if missing:
-            raise NotConfigured(
-                "Google Calendar is not configured: set " + ", ".join(missing) + "."
-            )
+            raise NotConfigured(NOT_CONFIGURED % {"settings": ", ".join(missing)})
         path = settings.GOOGLE_CALENDAR_CREDENTIALS_PATH
         account = _account(path)
         credentials = account.credentials
@@ -284,7 +385,7 @@ class CalendarClient:
             ):
                 # Timeouts and refused connections included; every call is safe to repeat.
                 problem = network_problem(outcome, self._unreached_url(request))
-                return TransientError(f"Network error: {problem}")
+                return TransientError(NETWORK_ERROR % {"problem": problem})
             return None
 
         return run_with_retries(
@@ -309,7 +410,7 @@ class CalendarClient:
         status = exc.resp.status
         reasons, message = documents.parse_error_body(exc.content)
         retry_after = parse_retry_after(exc.resp.get("retry-after"))
-        detail = f"HTTP {status} from Google Calendar ({operation}): {message}"
+        detail = GOOGLE_ANSWERED % {"status": status, "operation": operation, "message": message}
         if status == 409 and operation == "events.insert":
             return EventExists(detail, status=status)
         if status in (404, 410) and operation == "events.delete":
@@ -318,55 +419,31 @@ class CalendarClient:
             return EventGone(detail, status=status)
         if status in (408, 429) or status >= 500 or RATE_LIMIT_REASONS & set(reasons):
             return TransientError(detail, status=status, retry_after=retry_after)
-        who = self.account_email or "the service account"
+        words = {
+            "account": self.account_email or THE_SERVICE_ACCOUNT,
+            "calendar_id": calendar_id,
+            "detail": detail,
+        }
         if status == 404:
-            return CalendarRefused(
-                f"Calendar “{calendar_id}” was not found, or it is not shared with {who}. "
-                f"In Google Calendar open the calendar's settings, “Share with specific people”, "
-                f"and add {who} with “Make changes to events”. ({detail})",
-                status=status,
-            )
+            return CalendarRefused(CALENDAR_NOT_SHARED % words, status=status)
         if status == 403 and "dailyLimitExceeded" in reasons:
-            return CalendarRefused(
-                "The Google Cloud project has used up its daily Calendar API quota; syncing "
-                f"works again once it resets (the hourly reconcile catches up). ({detail})",
-                status=status,
-            )
+            return CalendarRefused(DAILY_QUOTA_USED_UP % words, status=status)
         if status == 403 and operation == "events.update" and "requiredAccessLevel" not in reasons:
             # What Google answers for an event someone deleted by hand in Google Calendar (it
             # sits in the trash, and its id can be neither updated nor inserted again).
-            return EventRefused(
-                f"Google refuses to change this event on calendar “{calendar_id}”. If someone "
-                "deleted it by hand in Google Calendar, restore it from the calendar's Trash "
-                "(Settings → Trash) and sync again, or cancel the event here. If no one did, "
-                f"check that {who} has “Make changes to events” on the calendar. ({detail})",
-                status=status,
-            )
+            return EventRefused(EVENT_REFUSED % words, status=status)
         if status == 403:
-            return CalendarRefused(
-                f"{who} may not change events on calendar “{calendar_id}”. In the calendar's "
-                f"sharing settings give it “Make changes to events”. ({detail})",
-                status=status,
-            )
+            return CalendarRefused(MAY_NOT_CHANGE_EVENTS % words, status=status)
         if status == 401:
-            return CalendarRefused(
-                f"Google refused the service-account credentials of {who}. Create a new JSON "
-                "key for it in the Google Cloud console and point "
-                f"GOOGLE_CALENDAR_CREDENTIALS_PATH at it. ({detail})",
-                status=status,
-            )
+            return CalendarRefused(CREDENTIALS_REJECTED % words, status=status)
         return PermanentError(detail, status=status)
 
     def _credentials_refused(self, exc: google.auth.exceptions.RefreshError) -> IntegrationError:
-        who = self.account_email or "the service account"
+        who = self.account_email or THE_SERVICE_ACCOUNT
         # google-auth's first argument is Google's own words ("invalid_grant: Invalid JWT
         # Signature."); the whole exception would read as a Python tuple.
-        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "no reason given"
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else NO_REASON_GIVEN
         said = said.strip().rstrip(".")[:300]
         if getattr(exc, "retryable", False):
-            return TransientError(f"Google's token service is unavailable ({said}).")
-        return CalendarRefused(
-            f"Google refused the service-account credentials of {who} ({said}). The key may "
-            "have been deleted or the account disabled: create a new JSON key in the Google "
-            "Cloud console and point GOOGLE_CALENDAR_CREDENTIALS_PATH at it."
-        )
+            return TransientError(TOKEN_SERVICE_DOWN % {"said": said})
+        return CalendarRefused(CREDENTIALS_REFUSED % {"account": who, "said": said})

@@ -8,13 +8,21 @@ from django.utils import timezone
 
 from events.demo import DEMO_MARK
 from events.models import Event
+from integrations.google_calendar.client import GOOGLE_ANSWERED, MAY_NOT_CHANGE_EVENTS
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import belongs_on, google_event_id
 
-FAILED_ERROR = (
-    f"{DEMO_MARK} Google Calendar refused the request (403): the service account may not "
-    "change this calendar. Share the calendar with it (“Make changes to events”)."
-)
+# Worded as a real failure is, so it reads in each reader's language like one.
+FAILED_ERROR = MAY_NOT_CHANGE_EVENTS % {
+    "account": "tdc-sync@tdc-venue.iam.gserviceaccount.com",
+    "calendar_id": "public-calendar@group.calendar.google.com",
+    "detail": GOOGLE_ANSWERED
+    % {
+        "status": 403,
+        "operation": "events.insert",
+        "message": f"The caller does not have permission {DEMO_MARK}",
+    },
+}
 
 
 def add_demo_rows(*, events: list[Event], today: date) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from events.models import Event
 from integrations.google_calendar.client import (
+    NOT_CONFIGURED,
     CalendarClient,
     EventExists,
     EventGone,
@@ -131,9 +132,7 @@ def sync_event(
     Raises NotConfigured when the settings are missing; records other failures on the entries.
     """
     if missing_settings():
-        raise NotConfigured(
-            "Google Calendar is not configured: set " + ", ".join(missing_settings()) + "."
-        )
+        raise NotConfigured(NOT_CONFIGURED % {"settings": ", ".join(missing_settings())})
     result = SyncResult(event_id=event_id)
     event = _load_event(event_id)
     wanted = [c for c in CalendarEntry.Calendar.values if belongs_on(event, c)]

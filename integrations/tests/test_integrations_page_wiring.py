@@ -259,7 +259,7 @@ def test_retrying_failed_calendar_entries_syncs_them(staff_client, google, make_
             last_error="Calendar not shared",
         )
     html = calendar_action(staff_client, "retry_failed")
-    assert "Google Calendar: Sync the failed events again: 1 event(s) synced." in html
+    assert "Google Calendar: Sync the failed events again: 1 event synced." in html
     assert set(CalendarEntry.objects.values_list("state", flat=True)) == {"synced"}
     assert len(google.events) == 2
 

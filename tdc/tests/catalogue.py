@@ -32,6 +32,7 @@ CHECKED_FOR_ITALIAN = [
     "events/",
     "tdc/",
     "integrations/apps.py",
+    "integrations/google_calendar/",
     "integrations/notices/",
     "templates/admin/base_site.html",
     "templates/admin/events/",
@@ -156,8 +157,14 @@ def english_in(text: str, scope: list[str] = CHECKED_FOR_ITALIAN, catalogue=None
 
 
 # Names and codes an Italian page shows as they are, whose words are not ours to translate: the
-# "second" of Second Life, the "WEEKLY" of a repeat rule (FREQ=WEEKLY;BYDAY=FR).
-_SAME_IN_EVERY_LANGUAGE = re.compile(r"Second Life|\bFREQ=[A-Z0-9=;,+-]+")
+# "second" of Second Life, the "calendar" of Google Calendar (upper case in the admin's
+# captions), the "WEEKLY" of a repeat rule (FREQ=WEEKLY;BYDAY=FR), the "public" and "calendar"
+# of an address (public-cal@group.calendar.google.com, a calendar's id), the "events" of a
+# dotted name (the API operation events.insert, a file's name).
+_SAME_IN_EVERY_LANGUAGE = re.compile(
+    r"Second Life|(?i:Google Calendar)|\bFREQ=[A-Z0-9=;,+-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[a-z_]+(?:\.[a-z_]+)+\b"
+)
 
 
 def english_on_italian_pages(

@@ -162,6 +162,7 @@ SHOWN = _catalogue(
     _italian("Event", "Evento"),
     _italian("Add %(name)s", "Aggiungi %(name)s"),
     _italian("Patreon", "Patreon"),
+    _italian("Calendar", "Calendario"),
     _italian("%(count)s", "%(count)s"),
     _italian("second", "secondo"),
     _italian("Weekly", "Ogni settimana"),
@@ -190,6 +191,11 @@ SHOWN = _catalogue(
         ("Scegli evento da modificare", []),  # "Event" inside an Italian word is not English
         ("Eventi: 3. Sostieni su Patreon", []),  # the same in both languages
         ("Aggiungi Luna Sparrow", []),
+        ("Sincronizza con Google Calendar", []),  # a name, not our "Calendar"
+        ("AGGIUNGI VOCE DI GOOGLE CALENDAR", []),
+        ("Calendar: Google Calendar", ["Calendar"]),
+        ("Non condiviso con public-cal@group.calendar.google.com", []),  # an address
+        ("Errore di event.insert", []),  # a dotted name (an API's operation)
         ("Orari in SLT (l'ora di Second Life)", []),  # a name, not the English "second"
         ("Ogni settimana: venerdì (FREQ=WEEKLY;BYDAY=FR)", []),  # a rule's code
     ],

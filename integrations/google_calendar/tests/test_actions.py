@@ -46,6 +46,6 @@ def test_retry_failed_syncs_the_failed_events_again(google, make_event):
         last_error="HTTP 503",
     )
     google.respond(error(409, "duplicate"), answer(200, {**event_body(event), "etag": '"1"'}))
-    assert actions.retry_failed() == "1 event(s) synced."
+    assert actions.retry_failed() == "1 event synced."
     assert CalendarEntry.objects.get().state == "synced"
     assert actions.retry_failed() == "No failed calendar entries."

@@ -71,5 +71,5 @@ def test_failures_are_counted_and_their_causes_listed(calendar_settings, make_ev
     assert len(queries) <= 5
     assert (report.failed, report.waiting) == (2, 0)
     assert report.last_error == sharing
-    assert report.problems == [f"2 event(s) failed to sync: {sharing}"]
+    assert report.problems == [f"2 events failed to sync: {sharing}"]
     assert not report.healthy

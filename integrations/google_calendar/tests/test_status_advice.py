@@ -18,7 +18,7 @@ ADVICE = {
     "not a key": "is not a service-account key",
     "incomplete key": "lacks client_email or private_key",
     "same calendar": "name the same calendar",
-    "failed entries": "event(s) failed to sync:",
+    "failed entries": "failed to sync:",
 }
 
 
@@ -77,6 +77,6 @@ def test_failed_entries_are_told_once_per_cause(calendar_settings, make_event):
             event=event, calendar="internal", state=CalendarEntry.State.FAILED, last_error=cause
         )
     assert advice() == ["failed entries"]
-    assert status.integration_status().problems == [f"2 event(s) failed to sync: {cause}"]
+    assert status.integration_status().problems == [f"2 events failed to sync: {cause}"]
     CalendarEntry.objects.update(state=CalendarEntry.State.SYNCED)
     assert advice() == []

@@ -10,8 +10,12 @@ from playwright.sync_api import expect
 
 from events.models import Artist, Event, Series
 from events.series import series_sync
+from integrations.google_calendar.client import CALENDAR_NOT_SHARED, GOOGLE_ANSWERED
+from integrations.google_calendar.models import CalendarEntry
+from integrations.google_calendar.sync import google_event_id
 from tdc.tests.browser.helpers import sign_in
 from tdc.tests.browser.untranslated import english_left_on, page_text
+from tdc.tests.catalogue import english_in
 
 ITALIAN_BROWSER = pytest.mark.parametrize("page", ["it-IT"], indirect=True)
 
@@ -119,6 +123,74 @@ def test_in_italian_the_event_form_shows_and_sets_times_without_seconds(page, st
     # The admin's "Now" shortcut writes the time in the first input format too.
     page.locator("#id_start_time_1 ~ .datetimeshortcuts a", has_text="Adesso").click()
     expect(start_time).to_have_value(re.compile(r"^\d\d:\d\d$"))
+
+
+@pytest.fixture
+def on_google_calendar(shown, settings):
+    """The `shown` event synced to the staff calendar and failed on the public one, with the
+    error recorded (in English) as the sync records it."""
+    settings.GOOGLE_CALENDAR_CREDENTIALS_PATH = "/nowhere/service-account.json"  # not read here
+    settings.GOOGLE_CALENDAR_INTERNAL_ID = "staff-cal@group.calendar.google.com"
+    settings.GOOGLE_CALENDAR_PUBLIC_ID = "public-cal@group.calendar.google.com"
+    event = Event.objects.get(pk=shown["event"])
+    CalendarEntry.objects.create(
+        event=event,
+        event_title=event.title,
+        calendar=CalendarEntry.Calendar.INTERNAL,
+        google_event_id=google_event_id(event),
+        state=CalendarEntry.State.SYNCED,
+        synced_at=timezone.now(),
+    )
+    error = CALENDAR_NOT_SHARED % {
+        "calendar_id": settings.GOOGLE_CALENDAR_PUBLIC_ID,
+        "account": "tdc-sync@tdc-venue.iam.gserviceaccount.com",
+        "detail": GOOGLE_ANSWERED
+        % {"status": 404, "operation": "events.insert", "message": "Not Found"},
+    }
+    CalendarEntry.objects.create(
+        event=event,
+        event_title=event.title,
+        calendar=CalendarEntry.Calendar.PUBLIC,
+        google_event_id=google_event_id(event),
+        state=CalendarEntry.State.FAILED,
+        last_error=error,
+    )
+    return shown
+
+
+NOT_SHARED_IN_ITALIAN = (
+    "Il calendario «public-cal@group.calendar.google.com» non è stato trovato, oppure non è "
+    "condiviso con tdc-sync@tdc-venue.iam.gserviceaccount.com."
+)
+
+
+@ITALIAN_BROWSER
+def test_an_italian_browser_gets_google_calendar_in_italian(page, staff, on_google_calendar):
+    sign_in_in_italian(page, staff)
+
+    page.goto("/admin/google_calendar/calendarentry/")
+    expect(page.locator("h1")).to_have_text("Scegli voce di Google Calendar da modificare")
+    expect(page.locator("#changelist-filter")).to_contain_text("Per stato")
+    expect(page.locator("td.field-state", has_text="Non riuscita")).to_be_visible()
+    expect(page.locator("td.field-short_error").first).to_contain_text(NOT_SHARED_IN_ITALIAN[:60])
+    assert english_left_on(page) == IN_THE_SIDE_BAR
+
+    page.goto(f"/admin/events/event/{on_google_calendar['event']}/change/")
+    details = page.locator(".field-google_calendar_details")
+    expect(details.locator("th").first).to_have_text("Calendario")
+    expect(details).to_contain_text("Calendario dello staff")
+    expect(details).to_contain_text("Sincronizzata")
+    expect(details).to_contain_text(NOT_SHARED_IN_ITALIAN)
+    expect(details).to_contain_text("(HTTP 404 da Google Calendar (events.insert): Not Found)")
+    # The rest of the event page is the events' and Facebook's to translate.
+    assert english_in(details.inner_text()) == []
+
+    page.goto("/admin/events/event/")
+    state = page.locator("tr", has_text="Luna Sparrow Live").locator(".field-google_calendar_state")
+    expect(state).to_have_text("Staff: sincronizzatoPubblico: non riuscito")
+    expect(state.locator("span", has_text="Pubblico")).to_have_attribute(
+        "title", re.compile("^" + re.escape(NOT_SHARED_IN_ITALIAN))
+    )
 
 
 def test_staff_switch_to_italian_and_the_admin_stays_italian(page, staff):
