@@ -6,19 +6,23 @@ Runs in-process (Django's test client, the full middleware stack, a signed-in su
 1. makes two throwaway databases: SQLite files under var/ (default), or, when DATABASE_URL is
    a mysql:// URL, databases named `<that name>_bench_admin` and `<that name>_bench_admin_empty`
    on the same server (the database in the URL itself is never touched), and migrates both;
-2. adds the same handful of rows of each kind to both, then five years of data to the first
+2. adds the same handful of rows of each kind to both (a full first page of every list and of
+   each filter of the events list, which shows what is coming), then five years of data to the first
    with bulk_create (10,000 events with their line-ups, calendar entries and Facebook posts,
    100,000 external-call rows, 20,000 supporters, 50,000 webhook deliveries; the measured
    event gets many more posts and line-up rows);
 3. measures every page on both, in alternating rounds: each admin list (its default view,
    each filter, a search), an event's page, the integrations page and the admin index: the
-   queries one request makes and the median time of several;
+   queries one request makes, and the best and the median time of several;
 4. prints both beside each other with the ratio, and drops the databases.
 
 Targets: no page makes more queries with the data than without, and no page is slower than
-3x its almost-empty time or 150 ms, whichever is larger. Exit status 1 when one is missed.
+3x its almost-empty time or 150 ms, whichever is larger, judged on the best of the rounds
+(the median is printed beside it: on a busy machine it includes waiting for a CPU). Exit
+status 1 when one is missed. `--show-queries` prints the statements a page runs on one
+database and not the other.
 
-    .venv/bin/python bench/admin_scale.py [--repeat 7] [--scale 1.0] [--keep]
+    .venv/bin/python bench/admin_scale.py [--repeat 7] [--scale 1.0] [--keep] [--show-queries]
 """
 
 import argparse
@@ -42,6 +46,9 @@ FULL = {"events": 10_000, "calls": 100_000, "supporters": 20_000, "deliveries": 
 # Almost empty, but a full first page everywhere (lists show 100 rows), so a page renders as
 # many rows in both databases and the ratio shows only what the data adds.
 SMALL = {"events": 150, "calls": 150, "supporters": 150, "deliveries": 150}
+# Upcoming events in both databases (the events list shows what is coming by default): enough
+# for a full first page of each of its filters almost empty too.
+UPCOMING = 500
 BATCH = 2_000
 FIRST = "Luna Marco Aria Dario Nina Elio Sara Teo Vera Ivo Lea Bruno Mia Ugo Zoe Carlo".split()
 LAST = "Rossi Bianchi Moon Vega Stone Rivers Bloom Frost Lane Wolfe Sky Reyes Hart Cole".split()
@@ -107,31 +114,35 @@ def _run(args, empty_url: str) -> int:
     )
     ok = True
     print(
-        f"\n{'page':46} {'queries':>7} {'empty ms':>9} {'full ms':>8} {'ratio':>5}"
-        f"   {'CPU ms: empty':>13} {'full':>6} {'ratio':>5}"
+        f"\n{'page':46} {'queries':>7} {'best ms: empty':>14} {'full':>6} {'ratio':>5}"
+        f"   {'median: empty':>13} {'full':>6}   {'CPU: empty':>10} {'full':>6}"
     )
     for label, url in data.pages():
-        queries, ms, cpu = _measure(databases, clients, url, args.repeat)
-        limit = max(TARGET_RATIO * ms["empty"], TARGET_FLOOR_MS)
+        queries, best, median, cpu = _measure(databases, clients, url, args.repeat)
+        if args.show_queries and len(queries["full"]) != len(queries["empty"]):
+            _print_extra_queries(label, queries)
+        queries = {name: len(sql) for name, sql in queries.items()}
+        limit = max(TARGET_RATIO * best["empty"], TARGET_FLOOR_MS)
         missed = []
         if queries["full"] > queries["empty"]:
             missed.append(f"queries {queries['empty']} -> {queries['full']}")
-        if ms["full"] > limit:
+        if best["full"] > limit:
             missed.append(f"over {limit:.0f} ms")
         ok = ok and not missed
         counts = str(queries["full"])
         if queries["full"] != queries["empty"]:
             counts = f"{queries['empty']}/{queries['full']}"
         print(
-            f"{label:46} {counts:>7} {ms['empty']:9.1f} {ms['full']:8.1f} "
-            f"{ms['full'] / ms['empty']:5.1f}   {cpu['empty']:13.1f} {cpu['full']:6.1f} "
-            f"{cpu['full'] / max(cpu['empty'], 0.1):5.1f}"
+            f"{label:46} {counts:>7} {best['empty']:14.1f} {best['full']:6.1f} "
+            f"{best['full'] / best['empty']:5.1f}   {median['empty']:13.1f} {median['full']:6.1f}"
+            f"   {cpu['empty']:10.1f} {cpu['full']:6.1f}"
             + (f"  MISSED: {', '.join(missed)}" if missed else "")
         )
     print(
         f"\ntarget: the same queries, and at most {TARGET_RATIO:g}x the almost-empty time or "
-        f"{TARGET_FLOOR_MS:g} ms, elapsed (load average {os.getloadavg()[0]:.1f} on "
-        f"{os.cpu_count()} CPUs: elapsed times include waiting for a CPU)"
+        f"{TARGET_FLOOR_MS:g} ms, judged on the best of {args.repeat} rounds, elapsed (load "
+        f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: the medians include "
+        "waiting for a CPU)"
     )
     print("all targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
@@ -166,14 +177,31 @@ def _signed_in_client_and_data():
     return client, Data(random.Random(12), staff_id=user.pk)
 
 
-def _measure(databases, clients, url: str, repeat: int) -> tuple[dict, dict, dict]:
-    """Per database: the queries of one request, and the median milliseconds of `repeat`
-    requests, as elapsed and as this process's CPU time (which is all of it on SQLite)."""
+def _print_extra_queries(label: str, queries: dict) -> None:
+    """The statements one database ran and the other did not (a page's queries in order)."""
+    import difflib
+
+    print(f"--- {label}: almost empty / +++ five years")
+    for line in difflib.unified_diff(queries["empty"], queries["full"], lineterm="", n=1):
+        print(f"    {line[:400]}")
+
+
+def _measure(databases, clients, url: str, repeat: int) -> tuple[dict, dict, dict, dict]:
+    """Per database: the queries of one request (after one that warms the caches), and the
+    best and the median milliseconds of `repeat` requests, elapsed, plus the best CPU time of
+    this process (which is all of the work on SQLite).
+
+    The best of several rounds, as timeit reports, is what the page costs when it gets a CPU:
+    on a shared machine the other rounds add time spent waiting for one, which is the
+    machine's load, not the page's cost. The median stays in the table to show that load."""
     from django.db import connection
 
     queries = {}
     for name, client in clients.items():
         databases.use(name)
+        response = client.get(url)  # warms the caches (sessions, content types, permissions)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url} answered {response.status_code} ({name} database)")
         sql = []
 
         def count(execute, statement, params, many, context, sql=sql):
@@ -181,10 +209,8 @@ def _measure(databases, clients, url: str, repeat: int) -> tuple[dict, dict, dic
             return execute(statement, params, many, context)
 
         with connection.execute_wrapper(count):
-            response = client.get(url)  # also warms the caches
-        if response.status_code != 200:
-            raise SystemExit(f"bench: {url} answered {response.status_code} ({name} database)")
-        queries[name] = len(sql)
+            client.get(url)
+        queries[name] = sql
     times = {name: [] for name in clients}
     cpu = {name: [] for name in clients}
     for _ in range(repeat):
@@ -194,11 +220,11 @@ def _measure(databases, clients, url: str, repeat: int) -> tuple[dict, dict, dic
             client.get(url)
             times[name].append((time.perf_counter() - started) * 1000)
             cpu[name].append((time.process_time() - cpu_started) * 1000)
-    median = statistics.median
     return (
         queries,
-        {name: median(values) for name, values in times.items()},
-        {name: median(values) for name, values in cpu.items()},
+        {name: min(values) for name, values in times.items()},
+        {name: statistics.median(values) for name, values in times.items()},
+        {name: min(values) for name, values in cpu.items()},
     )
 
 
@@ -220,7 +246,8 @@ class Data:
     def add(self, counts: dict, *, featured_rows: int) -> None:
         if self.featured is None:
             self._first_rows()
-        self._events(counts["events"])
+            self._events(self._upcoming_starts(UPCOMING))
+        self._events(self._five_years_of_starts(counts["events"]))
         self._featured_rows(featured_rows)
         self._calls(counts["calls"])
         self._supporters(counts["supporters"])
@@ -282,7 +309,10 @@ class Data:
                     **{f"received_at{k}": v for k, v in week.items()},
                 ),
             ),
-            ("webhook deliveries: search", changelist("patreon_sync_webhookdelivery", q="9000")),
+            (
+                "webhook deliveries: search",
+                changelist("patreon_sync_webhookdelivery", q="member-9000"),
+            ),
             ("supporters", changelist("patreon_sync_supporter")),
             ("supporters: active", changelist("patreon_sync_supporter", active="yes")),
             (
@@ -335,19 +365,26 @@ class Data:
             location=self.locations[0],
         )
 
-    def _events(self, count: int) -> None:
+    def _five_years_of_starts(self, count: int) -> list:
+        # Five years back from two months ahead: about five a day, most of them past.
+        first_day = self.now - timedelta(days=5 * 365 - 60)
+        step = timedelta(days=5 * 365) / max(count, 1)
+        return [first_day + step * n for n in range(count)]
+
+    def _upcoming_starts(self, count: int) -> list:
+        step = timedelta(days=60) / count
+        return [self.now + timedelta(hours=1) + step * n for n in range(count)]
+
+    def _events(self, starts: list) -> None:
         from events.models import Event, EventArtist
         from integrations.facebook.models import FacebookPost
         from integrations.google_calendar.models import CalendarEntry
 
         rng = self.rng
-        # Five years back from two months ahead: about five a day, most of them past.
-        first_day = self.now - timedelta(days=5 * 365 - 60)
-        step = timedelta(days=5 * 365) / max(count, 1)
         statuses = ["scheduled"] * 8 + ["draft", "cancelled"]
         events = []
-        for n in range(count):
-            start = first_day + step * n + timedelta(minutes=rng.randrange(0, 120))
+        for day_start in starts:
+            start = day_start + timedelta(minutes=rng.randrange(0, 120))
             events.append(
                 Event(
                     title=f"{rng.choice(FIRST)} live at the Cave",
@@ -523,6 +560,9 @@ def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="timed requests per page")
     parser.add_argument("--scale", type=float, default=1.0, help="share of the five years")
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print the SQL of pages whose counts differ"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the database to inspect")
     return parser.parse_args()
 

@@ -222,6 +222,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "end_time"], name="event_status_end"),
             models.Index(fields=["status", "start_time"], name="event_status_start"),
+            # The list's newest-first order, and the first and last events (its years).
+            models.Index(fields=["start_time"], name="event_start"),
             # The panels' upcoming events: the public ones not ended yet, found from "now".
             models.Index(fields=["status", "audience", "end_time"], name="event_visible_end"),
         ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import ValidChoicesAutocompleteSelect
+from integrations.admin_search import SearchReadsTheTableOnce
 from patreon_sync.documents import PayloadError, load_document
 from patreon_sync.models import (
     CreatorToken,
@@ -68,7 +69,8 @@ class SupporterAdmin(admin.ModelAdmin):
         "last_synced_at",
     ]
     list_filter = [ActiveFilter, "patron_status", "tiers", "last_charge_status", "is_free_trial"]
-    search_fields = ["full_name", "email", "patreon_member_id", "patreon_user_id"]
+    # Names and emails by any part; Patreon's ids whole, as they are pasted.
+    search_fields = ["full_name", "email", "=patreon_member_id", "=patreon_user_id"]
     list_per_page = 100
     show_full_result_count = False
     autocomplete_fields = ["user"]
@@ -179,12 +181,13 @@ class TriggerFilter(admin.SimpleListFilter):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
     list_display = ["received_at", "event", "status", "member_id", "attempts", "short_error"]
     # Days, weeks and months through the date filter's ranges (indexed): a date drill-down
     # would compute its months over every delivery kept.
     list_filter = ["status", TriggerFilter, "received_at"]
-    search_fields = ["member_id", "error"]
+    # A member's id whole, as it is pasted from their supporter page; errors by any words.
+    search_fields = ["=member_id", "error"]
     list_per_page = 100
     show_full_result_count = False
     actions = ["reprocess_deliveries"]

@@ -114,13 +114,15 @@ def integration_status() -> IntegrationStatus:
         candidates.append((last_failed_call.created_at, last_failed_call.error))
     if candidates:
         status.last_error_at, status.last_error = max(candidates, key=lambda item: item[0])
-    if counts["failed"]:
-        open_failure = (
-            page_posts.annotate(announced_since=_announced_since())
-            .filter(_open_failure())
-            .order_by("-updated_at", "-pk")
-            .first()
-        )
+    # Read whether or not the count found one: the page then costs the same queries whatever
+    # the state of the posts.
+    open_failure = (
+        page_posts.annotate(announced_since=_announced_since())
+        .filter(_open_failure())
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+    if counts["failed"] and open_failure:
         status.problems.append(
             f"{counts['failed']} Page post(s) failed for events still to come and not announced "
             "since. Last: "

@@ -58,17 +58,18 @@ def integration_status() -> IntegrationStatus:
         .only("updated_at", "last_error", "event_title", "calendar")
         .first()
     )
+    # Distinct causes, each already worded with its fix ("share calendar X with …"); stored in
+    # English, so one cause is one group whoever met it. Read even when nothing failed, so the
+    # page costs the same queries whatever the state of the entries.
+    causes = list(
+        CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED)
+        .values_list("last_error")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:3]
+    )
     if last_failure is not None:
         status.last_error_at = last_failure.updated_at
         status.last_error = error_in_words(last_failure.last_error)
-        # Distinct causes, each already worded with its fix ("share calendar X with …"); stored
-        # in English, so one cause is one group whoever met it.
-        causes = (
-            CalendarEntry.objects.filter(state=CalendarEntry.State.FAILED)
-            .values_list("last_error")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:3]
-        )
         for cause, n in causes:
             failed = ngettext(
                 "%(count)d event failed to sync: %(cause)s",

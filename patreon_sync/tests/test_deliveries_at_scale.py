@@ -95,3 +95,22 @@ def test_the_stuck_deliveries_query_reads_only_waiting_ones():
     ).values("pk")[:1]
     plan = stuck.explain()
     assert "delivery_status_time (status=? AND received_at<?)" in plan
+
+
+def test_a_search_finds_a_members_deliveries_by_their_whole_id_or_an_errors_words(staff_client):
+    _deliveries(3)
+    first, second, third = WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True)
+    WebhookDelivery.objects.filter(pk__in=[first, second]).update(member_id="b3d2c1a0-member")
+    WebhookDelivery.objects.filter(pk=third).update(
+        member_id="ffff-other", status=Status.FAILED, error="The body is not a member document."
+    )
+
+    def found(words: str) -> set[int]:
+        response = staff_client.get(reverse(CHANGELIST), {"q": words})
+        return {delivery.pk for delivery in response.context["cl"].result_list}
+
+    assert found("b3d2c1a0-member") == {first, second}
+    assert found("b3d2c1a0") == set()  # an id is pasted whole
+    assert found("member document") == {third}
+    for sql in _list_queries(staff_client, q="b3d2c1a0-member"):
+        assert "DISTINCT" not in sql
