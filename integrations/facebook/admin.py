@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -49,10 +49,13 @@ def _copy_box(text: str, box_id: str) -> str:
     # Shown as text (it cannot be edited here), with a button that copies it.
     return format_html(
         '<div id="{}" class="facebook-post-text">{}</div>'
-        '<p><button type="button" class="button" data-copy-from="{}">{}</button></p>',
+        '<p><button type="button" class="button" data-copy-from="{}" data-copied="{}" '
+        'data-selected="{}">{}</button></p>',
         box_id,
         text,
         box_id,
+        gettext("Copied"),
+        gettext("Selected: press Ctrl+C"),
         gettext("Copy text"),
     )
 
@@ -69,7 +72,7 @@ class FacebookPostInline(admin.TabularInline):
     fields = ["created_at", "target", "status", "created_by", "posted_at", "post_link", "error"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
-    verbose_name_plural = "Facebook posts"
+    verbose_name_plural = _("Facebook posts")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")  # shown on each row
@@ -80,11 +83,11 @@ class FacebookPostInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="On Facebook")
+    @admin.display(description=_("On Facebook"))
     def post_link(self, post: FacebookPost) -> str:
-        return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+        return _link(post.permalink, gettext("open")) if post.permalink else (post.remote_id or "—")
 
-    @admin.display(description="Error")
+    @admin.display(description=_("Error"))
     def error(self, post: FacebookPost) -> str:
         return post.error_summary or "—"
 
@@ -146,16 +149,18 @@ class FacebookEventAdminMixin:
             .annotate(facebook_page_status=Subquery(latest.values("status")[:1]))
         )
 
-    @admin.display(description="Facebook Page")
+    @admin.display(description=_("Facebook Page"))
     def facebook_page_post(self, event: Event) -> str:
         status = getattr(event, "facebook_page_status", None)
         return Status(status).label if status else "—"
 
-    @admin.action(description="Announce on Facebook Page", permissions=["announce_on_facebook"])
+    @admin.action(description=_("Announce on Facebook Page"), permissions=["announce_on_facebook"])
     def announce_on_facebook_page(self, request, queryset):
         return _confirm_or_perform(self, request, queryset, target=Target.PAGE)
 
-    @admin.action(description="Prepare Facebook Group post", permissions=["announce_on_facebook"])
+    @admin.action(
+        description=_("Prepare Facebook Group post"), permissions=["announce_on_facebook"]
+    )
     def prepare_facebook_group_post(self, request, queryset):
         return _confirm_or_perform(self, request, queryset, target=Target.GROUP)
 
@@ -184,7 +189,7 @@ def _schedule_row(post: FacebookPost) -> str:
 
 
 # Which posts the "Checked: ... on the Page" actions apply to, in the staff's words.
-CHECKABLE = "needing checking (or stuck sending)"
+CHECKABLE = _("needing checking (or stuck sending)")
 
 ACTION_NAMES = {
     Target.PAGE: "announce_on_facebook_page",
@@ -297,7 +302,11 @@ def _perform(modeladmin, request, queryset, *, target: str):
         event_ids=event_ids, user=request.user, reposts=reposts, request_keys=keys, digests=digests
     )
     for event, reason in outcome.skipped:
-        modeladmin.message_user(request, f"Not done for “{event}”: {reason}", messages.WARNING)
+        modeladmin.message_user(
+            request,
+            gettext("Not done for “%(event)s”: %(reason)s") % {"event": event, "reason": reason},
+            messages.WARNING,
+        )
     if not outcome.created:
         return None
     if target == Target.PAGE:
@@ -378,9 +387,9 @@ class FacebookPostAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Text", {"fields": ["message_box"]}),
+        (_("Text"), {"fields": ["message_box"]}),
         (
-            "Outcome",
+            _("Outcome"),
             {
                 "fields": [
                     "created_by",
@@ -394,10 +403,10 @@ class FacebookPostAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Error (as Facebook reported it)",
+            _("Error (as Facebook reported it)"),
             {"fields": ["error_code", "error_subcode", "error_message", "fbtrace_id", "advice"]},
         ),
-        ("By hand", {"fields": ["by_hand"]}),
+        (_("By hand"), {"fields": ["by_hand"]}),
     ]
     readonly_fields = [
         "event_link",
@@ -421,9 +430,9 @@ class FacebookPostAdmin(admin.ModelAdmin):
     def has_announce_on_facebook_permission(self, request) -> bool:
         return can_announce(request)
 
-    @admin.display(description="On Facebook")
+    @admin.display(description=_("On Facebook"))
     def post_link(self, post: FacebookPost) -> str:
-        return _link(post.permalink, "open") if post.permalink else (post.remote_id or "—")
+        return _link(post.permalink, gettext("open")) if post.permalink else (post.remote_id or "—")
 
     @admin.display(description=_("Target, status"), ordering="status")
     def target_and_status(self, post: FacebookPost) -> str:
@@ -447,31 +456,33 @@ class FacebookPostAdmin(admin.ModelAdmin):
             return format_html("{} · {}", posted, _link(post.permalink, gettext("open")))
         return format_html("{}<br>{}", posted, post.remote_id) if post.remote_id else posted
 
-    @admin.display(description="Event")
+    @admin.display(description=_("Event"))
     def event_link(self, post: FacebookPost) -> str:
         if post.event_id is None:
-            return f"{post.event_title} (deleted)"
+            return gettext("%(title)s (deleted)") % {"title": post.event_title}
         url = reverse("admin:events_event_change", args=[post.event_id])
         return format_html('<a href="{}">{}</a>', url, post.event_title)
 
-    @admin.display(description="Text")
+    @admin.display(description=_("Text"))
     def message_box(self, post: FacebookPost) -> str:
         return _copy_box(post.message, f"facebook-post-{post.pk}")
 
-    @admin.display(description="What to do")
+    @admin.display(description=_("What to do"))
     def advice(self, post: FacebookPost) -> str:
         return advice_for(post.error_code, post.error_subcode) or "—"
 
-    @admin.display(description="Group post")
+    @admin.display(description=_("Group post"))
     def by_hand(self, post: FacebookPost) -> str:
         if post.target != Target.GROUP:
             return "—"
         if post.status != Status.PREPARED:
             return post.get_status_display()
         url = reverse("admin:facebook_facebookpost_posted_by_hand", args=[post.pk])
-        return format_html('<a class="button" href="{}">Mark as posted by hand…</a>', url)
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, gettext("Mark as posted by hand…")
+        )
 
-    @admin.action(description="Send queued posts now", permissions=["announce_on_facebook"])
+    @admin.action(description=_("Send queued posts now"), permissions=["announce_on_facebook"])
     def send_queued_now(self, request, queryset):
         # Safe to repeat: the task publishes a post only while it is still queued.
         pks = list(
@@ -479,12 +490,15 @@ class FacebookPostAdmin(admin.ModelAdmin):
         )
         for pk in pks:
             queue.enqueue_page_post(pk)
-        self._report(
-            request, len(pks), queryset.count(), "handed to the task worker", "queued Page"
+        handed = ngettext_lazy(
+            "%(count)d post handed to the task worker.",
+            "%(count)d posts handed to the task worker.",
+            "count",
         )
+        self._report(request, len(pks), queryset.count(), handed, _("queued Page"))
 
     @admin.action(
-        description="Mark prepared Group posts as posted by hand",
+        description=_("Mark prepared Group posts as posted by hand"),
         permissions=["announce_on_facebook"],
     )
     def mark_posted_by_hand(self, request, queryset):
@@ -492,28 +506,41 @@ class FacebookPostAdmin(admin.ModelAdmin):
             publish.post_mark_posted_by_hand(post_id=pk)
             for pk in queryset.values_list("pk", flat=True)
         )
-        self._report(request, done, queryset.count(), "marked as posted by hand", "prepared Group")
+        marked = ngettext_lazy(
+            "%(count)d post marked as posted by hand.",
+            "%(count)d posts marked as posted by hand.",
+            "count",
+        )
+        self._report(request, done, queryset.count(), marked, _("prepared Group"))
 
     @admin.action(
-        description="Checked: these posts ARE on the Page", permissions=["announce_on_facebook"]
+        description=_("Checked: these posts ARE on the Page"), permissions=["announce_on_facebook"]
     )
     def mark_found_on_page(self, request, queryset):
         pks = list(queryset.values_list("pk", flat=True))
         done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=True) for pk in pks)
-        self._report(request, done, len(pks), "marked as posted", CHECKABLE)
+        posted = ngettext_lazy(
+            "%(count)d post marked as posted.", "%(count)d posts marked as posted.", "count"
+        )
+        self._report(request, done, len(pks), posted, CHECKABLE)
 
     @admin.action(
-        description="Checked: these posts are NOT on the Page", permissions=["announce_on_facebook"]
+        description=_("Checked: these posts are NOT on the Page"),
+        permissions=["announce_on_facebook"],
     )
     def mark_not_on_page(self, request, queryset):
         pks = list(queryset.values_list("pk", flat=True))
         done = sum(publish.post_resolve_checking(post_id=pk, found_on_page=False) for pk in pks)
-        self._report(request, done, len(pks), "marked as not posted", CHECKABLE)
+        not_posted = ngettext_lazy(
+            "%(count)d post marked as not posted.",
+            "%(count)d posts marked as not posted.",
+            "count",
+        )
+        self._report(request, done, len(pks), not_posted, CHECKABLE)
 
-    def _report(self, request, done: int, selected: int, what: str, kind: str) -> None:
+    def _report(self, request, done: int, selected: int, done_text, kind: str) -> None:
         if done:
-            text = ngettext("%(count)d post %(what)s.", "%(count)d posts %(what)s.", done)
-            self.message_user(request, text % {"count": done, "what": what}, messages.SUCCESS)
+            self.message_user(request, done_text % {"count": done}, messages.SUCCESS)
         if done < selected:
             left = selected - done
             text = ngettext(
@@ -634,10 +661,13 @@ class FacebookPostAdmin(admin.ModelAdmin):
         ids = [int(v) for v in request.GET.get("ids", "").split(",") if v.strip().isdigit()]
         posts = list(FacebookPost.objects.filter(pk__in=ids[:100], target=Target.GROUP))
         if not posts:
-            raise Http404("No such Group posts.")
+            raise Http404(gettext("No such Group posts."))
         posts.sort(key=lambda post: post.pk)
         return self._group_posts_page(
-            request, posts=posts, title="Group posts to paste", back_url=request.get_full_path()
+            request,
+            posts=posts,
+            title=gettext("Group posts to paste"),
+            back_url=request.get_full_path(),
         )
 
     def posted_by_hand_view(self, request, pk: int):
@@ -658,23 +688,27 @@ class FacebookPostAdmin(admin.ModelAdmin):
                 except ValidationError:
                     self.message_user(
                         request,
-                        "That link is not a https:// address; nothing was changed.",
+                        gettext("That link is not a https:// address; nothing was changed."),
                         messages.ERROR,
                     )
                     return HttpResponseRedirect(back)
             if publish.post_mark_posted_by_hand(post_id=post.pk, permalink=permalink):
-                self.message_user(request, f"“{post.event_title}” marked as posted by hand.")
+                self.message_user(
+                    request,
+                    gettext("“%(title)s” marked as posted by hand.") % {"title": post.event_title},
+                )
             else:
                 self.message_user(
                     request,
-                    f"“{post.event_title}” is not a prepared Group post; nothing was changed.",
+                    gettext("“%(title)s” is not a prepared Group post; nothing was changed.")
+                    % {"title": post.event_title},
                     messages.WARNING,
                 )
             return HttpResponseRedirect(back)
         return self._group_posts_page(
             request,
             posts=[post],
-            title="Mark the Group post as posted by hand?",
+            title=gettext("Mark the Group post as posted by hand?"),
             back_url=change_url,
         )
 
@@ -727,23 +761,23 @@ class PostTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["placeholders", "example"]
     fields = ["event_type", "text", "placeholders", "example"]
 
-    @admin.display(description="First line")
+    @admin.display(description=_("First line"))
     def first_line(self, template: PostTemplate) -> str:
         return template.text.strip().splitlines()[0] if template.text.strip() else "—"
 
-    @admin.display(description="Placeholders")
+    @admin.display(description=_("Placeholders"))
     def placeholders(self, template: PostTemplate | None = None) -> str:
         return format_html("<ul>{}</ul>", placeholder_help())
 
-    @admin.display(description="As it would read for the next event")
+    @admin.display(description=_("As it would read for the next event"))
     def example(self, template: PostTemplate) -> str:
         if template is None or not template.pk:
-            return "Save the template to see it filled in."
+            return gettext("Save the template to see it filled in.")
         upcoming = events_upcoming(now=timezone.now(), limit=50)
         matching = [e for e in upcoming if e.event_type == template.event_type]
         event = (matching or upcoming or [None])[0]
         if event is None:
-            return "No upcoming public event to show it with."
+            return gettext("No upcoming public event to show it with.")
         try:
             return format_html("<pre>{}</pre>", compose.render(template.text, event))
         except ValueError as exc:
@@ -784,7 +818,7 @@ class TokenCheckAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Check the Facebook Page token",
+            "title": gettext("Check the Facebook Page token"),
             "opts": self.model._meta,
             "last_check": TokenCheck.objects.select_related("checked_by").first(),
         }

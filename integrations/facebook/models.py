@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, default_time_zone, time_zone_or_none, validate_time_zone
@@ -19,13 +19,16 @@ class PostTemplate(models.Model):
     """The text of an announcement for one event type (or the default for the others)."""
 
     TEMPLATE_CHOICES = [
-        (DEFAULT_TEMPLATE_KEY, "Default (types without their own template)"),
+        (DEFAULT_TEMPLATE_KEY, _("Default (types without their own template)")),
         *Event.EventType.choices,
     ]
 
-    event_type = models.CharField(max_length=20, choices=TEMPLATE_CHOICES, unique=True)
+    event_type = models.CharField(
+        _("event type"), max_length=20, choices=TEMPLATE_CHOICES, unique=True
+    )
     text = models.TextField(
-        help_text="Placeholders in braces, e.g. {title}; see the list below the field."
+        _("text"),
+        help_text=_("Placeholders in braces, e.g. {title}; see the list below the field."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -34,33 +37,34 @@ class PostTemplate(models.Model):
 
     class Meta:
         ordering = ["event_type"]
-        verbose_name = "Facebook post template"
+        verbose_name = _("Facebook post template")
+        verbose_name_plural = _("Facebook post templates")
 
     def __str__(self) -> str:
-        return f"Template: {self.get_event_type_display()}"
+        return gettext("Template: %(type)s") % {"type": self.get_event_type_display()}
 
 
 class FacebookPost(models.Model):
     """One announcement of one event to one target, from the staff's confirmation onwards."""
 
     class Target(models.TextChoices):
-        PAGE = "page", "Facebook Page"
-        GROUP = "group", "Facebook Group (by hand)"
+        PAGE = "page", _("Facebook Page")
+        GROUP = "group", _("Facebook Group (by hand)")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        POSTED = "posted", "Posted"
-        FAILED = "failed", "Failed"
-        NEEDS_CHECKING = "needs_checking", "Needs checking"
-        PREPARED = "prepared", "Prepared (to paste)"
-        POSTED_BY_HAND = "posted_by_hand", "Posted by hand"
+        QUEUED = "queued", pgettext_lazy("a Facebook post", "Queued")
+        SENDING = "sending", pgettext_lazy("a Facebook post", "Sending")
+        POSTED = "posted", pgettext_lazy("a Facebook post", "Posted")
+        FAILED = "failed", pgettext_lazy("a Facebook post", "Failed")
+        NEEDS_CHECKING = "needs_checking", pgettext_lazy("a Facebook post", "Needs checking")
+        PREPARED = "prepared", pgettext_lazy("a Facebook post", "Prepared (to paste)")
+        POSTED_BY_HAND = "posted_by_hand", pgettext_lazy("a Facebook post", "Posted by hand")
         # A post on a schedule waits as SCHEDULED until `scheduled_for`, then goes QUEUED (and on
         # as any Page post), or ends CANCELLED, HELD (needs approving again) or MISSED.
-        SCHEDULED = "scheduled", _("Scheduled")
-        CANCELLED = "cancelled", _("Cancelled")
-        HELD = "held", _("Needs approving again")
-        MISSED = "missed", _("Missed")
+        SCHEDULED = "scheduled", pgettext_lazy("a Facebook post", "Scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("a Facebook post", "Cancelled")
+        HELD = "held", pgettext_lazy("a Facebook post", "Needs approving again")
+        MISSED = "missed", pgettext_lazy("a Facebook post", "Missed")
 
     # Statuses meaning "this event is (or may be) on that target already": a new post needs a tick.
     ON_TARGET = (
@@ -82,28 +86,43 @@ class FacebookPost(models.Model):
     )
 
     event = models.ForeignKey(
-        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="facebook_posts"
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facebook_posts",
+        verbose_name=_("event"),
     )
-    event_title = models.CharField(max_length=200, help_text="The title when it was announced")
-    target = models.CharField(max_length=10, choices=Target.choices)
-    message = models.TextField()
-    link = models.URLField(max_length=500, blank=True)
-    with_photo = models.BooleanField(default=False, help_text="Posted with the event's poster")
-    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
-    remote_id = models.CharField("Facebook post id", max_length=100, blank=True)
-    permalink = models.URLField(max_length=500, blank=True)
+    event_title = models.CharField(
+        _("event title"), max_length=200, help_text=_("The title when it was announced")
+    )
+    target = models.CharField(_("target"), max_length=10, choices=Target.choices)
+    message = models.TextField(_("message"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    with_photo = models.BooleanField(
+        _("with photo"), default=False, help_text=_("Posted with the event's poster")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    remote_id = models.CharField(_("Facebook post id"), max_length=100, blank=True)
+    permalink = models.URLField(_("permalink"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Publishing runs so far")
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    error_code = models.IntegerField(null=True, blank=True)
-    error_subcode = models.IntegerField(null=True, blank=True)
-    error_message = models.TextField(blank=True)
-    fbtrace_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("Publishing runs so far")
+    )
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    error_code = models.IntegerField(_("error code"), null=True, blank=True)
+    error_subcode = models.IntegerField(_("error subcode"), null=True, blank=True)
+    error_message = models.TextField(_("error message"), blank=True)
+    fbtrace_id = models.CharField(_("Facebook trace id"), max_length=100, blank=True)
     # One per confirmation form: a resubmitted form (double click, back + resend) is refused.
     request_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     scheduled_for = models.DateTimeField(
@@ -124,8 +143,9 @@ class FacebookPost(models.Model):
             models.Index(fields=["event", "target", "status"], name="fbpost_event_target"),
             models.Index(fields=["status", "scheduled_for"], name="fbpost_status_scheduled"),
         ]
-        permissions = [("announce_on_facebook", "Can announce on Facebook")]
-        verbose_name = "Facebook post"
+        permissions = [("announce_on_facebook", _("Can announce on Facebook"))]
+        verbose_name = _("Facebook post")
+        verbose_name_plural = _("Facebook posts")
 
     def __str__(self) -> str:
         return f"{self.get_target_display()}: {self.event_title} ({self.get_status_display()})"
@@ -141,21 +161,37 @@ class FacebookPost(models.Model):
 class TokenCheck(models.Model):
     """The result of one on-demand check of the Page token (kept so status pages stay cheap)."""
 
-    checked_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
-    ok = models.BooleanField(help_text="The token works for posting to the configured Page")
-    method = models.CharField(max_length=20, help_text="debug_token, or page lookup without app")
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
-    data_access_expires_at = models.DateTimeField(null=True, blank=True)
-    scopes = models.TextField(blank=True)
-    summary = models.TextField(help_text="What was found, in plain words, and what to do")
+    ok = models.BooleanField(
+        _("ok"), help_text=_("The token works for posting to the configured Page")
+    )
+    method = models.CharField(
+        _("method"), max_length=20, help_text=_("debug_token, or page lookup without app")
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"), null=True, blank=True, help_text=_("Empty: never expires")
+    )
+    data_access_expires_at = models.DateTimeField(
+        _("data access expires at"), null=True, blank=True
+    )
+    scopes = models.TextField(_("scopes"), blank=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("What was found, in plain words, and what to do")
+    )
 
     class Meta:
         ordering = ["-checked_at", "-pk"]
         get_latest_by = "checked_at"
-        verbose_name = "Facebook token check"
+        verbose_name = _("Facebook token check")
+        verbose_name_plural = _("Facebook token checks")
 
     def __str__(self) -> str:
         return f"Token check {self.checked_at:%Y-%m-%d %H:%M}: {'OK' if self.ok else 'problem'}"

@@ -51,8 +51,11 @@ def integration_status() -> IntegrationStatus:
     )
     if missing:
         status.problems.append(
-            f"Posting to the Page is off: set {', '.join(missing)} (a Page access token with "
-            "pages_manage_posts and pages_read_engagement)."
+            gettext(
+                "Posting to the Page is off: set %(settings)s (a Page access token with "
+                "pages_manage_posts and pages_read_engagement)."
+            )
+            % {"settings": ", ".join(missing)}
         )
 
     cutoff = timezone.now() - STUCK_AFTER
@@ -72,15 +75,27 @@ def integration_status() -> IntegrationStatus:
     status.failed = counts["failed"] + counts["checking"]
     if counts["stuck"]:
         status.problems.append(
-            f"{counts['stuck']} Page post(s) have waited more than 10 minutes: check that the "
-            "task worker (manage.py qcluster) runs, then use “Send queued posts now” in the "
-            "Facebook posts list."
+            ngettext(
+                "%(count)d Page post has waited more than 10 minutes: check that the task worker "
+                "(manage.py qcluster) runs, then use “Send queued posts now” in the Facebook posts "
+                "list.",
+                "%(count)d Page posts have waited more than 10 minutes: check that the task "
+                "worker (manage.py qcluster) runs, then use “Send queued posts now” in the "
+                "Facebook posts list.",
+                counts["stuck"],
+            )
+            % {"count": counts["stuck"]}
         )
     if counts["checking"]:
         status.problems.append(
-            f"{counts['checking']} Page post(s) need checking: their answer was lost or the "
-            "worker stopped while sending. Look at the Page, then mark each as posted or not "
-            "posted."
+            ngettext(
+                "%(count)d Page post needs checking: its answer was lost or the worker stopped "
+                "while sending. Look at the Page, then mark it as posted or not posted.",
+                "%(count)d Page posts need checking: their answer was lost or the worker stopped "
+                "while sending. Look at the Page, then mark each as posted or not posted.",
+                counts["checking"],
+            )
+            % {"count": counts["checking"]}
         )
 
     last_posted = (
@@ -124,10 +139,17 @@ def integration_status() -> IntegrationStatus:
     )
     if counts["failed"] and open_failure:
         status.problems.append(
-            f"{counts['failed']} Page post(s) failed for events still to come and not announced "
-            "since. Last: "
-            f"{open_failure.error_message or 'no reason recorded'} Once fixed, announce the "
-            "event again from the events list."
+            ngettext(
+                "%(count)d Page post failed for an event still to come and not announced since. "
+                "Last: %(error)s Once fixed, announce the event again from the events list.",
+                "%(count)d Page posts failed for events still to come and not announced since. "
+                "Last: %(error)s Once fixed, announce the event again from the events list.",
+                counts["failed"],
+            )
+            % {
+                "count": counts["failed"],
+                "error": open_failure.error_message or gettext("no reason recorded"),
+            }
         )
 
     scheduled = scheduled_post_counts(now=timezone.now())
@@ -159,10 +181,10 @@ def integration_status() -> IntegrationStatus:
     if missing:
         pass  # no token to speak of: the missing settings are said once, above
     elif check is None:
-        status.token = "Not checked yet"
+        status.token = gettext("Not checked yet")
     elif check.method == "not configured":
         # Checked before the settings were there: no verdict on the token set since.
-        status.token = "Not checked since the Page was configured"
+        status.token = gettext("Not checked since the Page was configured")
     elif check.method == "failed":
         status.token = check.summary  # the check could not run: no verdict on the token
     else:
@@ -173,15 +195,15 @@ def integration_status() -> IntegrationStatus:
             status.problems.append(check.summary)
 
     status.links = [
-        ("Facebook posts", posts_url),
+        (gettext("Facebook posts"), posts_url),
         (gettext("Scheduled posts"), f"{posts_url}?schedule=scheduled"),
         (gettext("Posts to approve again"), f"{posts_url}?schedule=held"),
-        ("Failed posts", f"{posts_url}?status__exact={Status.FAILED}"),
-        ("Posts to check", f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
-        ("Posts sending", f"{posts_url}?status__exact={Status.SENDING}"),
-        ("Queued posts", f"{posts_url}?status__exact={Status.QUEUED}"),
-        ("Post templates", reverse("admin:facebook_posttemplate_changelist")),
+        (gettext("Failed posts"), f"{posts_url}?status__exact={Status.FAILED}"),
+        (gettext("Posts to check"), f"{posts_url}?status__exact={Status.NEEDS_CHECKING}"),
+        (gettext("Posts sending"), f"{posts_url}?status__exact={Status.SENDING}"),
+        (gettext("Queued posts"), f"{posts_url}?status__exact={Status.QUEUED}"),
+        (gettext("Post templates"), reverse("admin:facebook_posttemplate_changelist")),
         # The check itself is the page's "Check the Page token" button.
-        ("Token checks", reverse("admin:facebook_tokencheck_changelist")),
+        (gettext("Token checks"), reverse("admin:facebook_tokencheck_changelist")),
     ]
     return status

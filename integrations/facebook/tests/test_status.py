@@ -70,7 +70,7 @@ def test_counts_last_outcomes_and_token_come_from_what_is_stored(
     assert "renew the Page token" in status.last_error
     assert status.token_ok is False
     assert "The Page token expired." in status.problems
-    assert any("need checking" in problem for problem in status.problems)
+    assert any("needs checking" in problem for problem in status.problems)
     assert ("Failed posts", "/admin/facebook/facebookpost/?status__exact=failed") in status.links
     assert not status.healthy
 
@@ -159,6 +159,6 @@ def test_a_failure_staff_have_dealt_with_no_longer_needs_attention(facebook, mak
     assert status.failed == 1
     assert not status.healthy
     assert any(
-        "1 Page post(s) failed" in problem and "renew the Page token" in problem
+        "1 Page post failed" in problem and "renew the Page token" in problem
         for problem in status.problems
     )

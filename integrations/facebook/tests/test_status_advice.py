@@ -15,9 +15,9 @@ Status = FacebookPost.Status
 
 ADVICE = {
     "posting off": "Posting to the Page is off: set",
-    "stuck": "have waited more than 10 minutes: check that the task worker",
-    "checking": "need checking",
-    "failed": "Page post(s) failed for events still to come",
+    "stuck": "waited more than 10 minutes: check that the task worker",
+    "checking": "checking: ",
+    "failed": "still to come and not announced since",
     "token": "The Page token does not work",
 }
 

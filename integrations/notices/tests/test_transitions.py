@@ -196,7 +196,7 @@ def test_posts_needing_checking_are_told(clock, subscribe, facebook_call, make_e
     staff_notices_check()
 
     assert subjects() == ["[TDC] Facebook needs attention"]
-    assert "Page post(s) need checking" in mail.outbox[0].body
+    assert "Page post needs checking" in mail.outbox[0].body
 
 
 def _patreon_configured(settings) -> None:
