@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.utils.translation import gettext as _
 
 GRAPH_VERSION = re.compile(r"v\d+\.\d+")
 
@@ -15,9 +16,12 @@ def check_facebook_graph_version(app_configs, **kwargs):
         return []
     return [
         Error(
-            f"FACEBOOK_GRAPH_VERSION is {version!r}, not a Graph API version like v24.0.",
-            hint="Use the form vN.N (a 'v', the major version, a dot, the minor), "
-            "e.g. FACEBOOK_GRAPH_VERSION=v24.0.",
+            _("FACEBOOK_GRAPH_VERSION is %(version)s, not a Graph API version like v24.0.")
+            % {"version": repr(version)},
+            hint=_(
+                "Use the form vN.N (a 'v', the major version, a dot, the minor), "
+                "e.g. FACEBOOK_GRAPH_VERSION=v24.0."
+            ),
             id="tdc.E003",
         )
     ]

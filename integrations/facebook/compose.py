@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from integrations.facebook.models import DEFAULT_TEMPLATE_KEY, PostTemplate
@@ -17,22 +20,22 @@ from integrations.facebook.models import DEFAULT_TEMPLATE_KEY, PostTemplate
 VENUE_NAME = "The Dreamer's Cave"
 
 # Every placeholder a template may use, with what staff see in the admin's help list.
-PLACEHOLDERS: dict[str, str] = {
-    "title": "title in English",
-    "title_it": "title in Italian (English when there is none)",
-    "description": "description in English",
-    "description_it": "description in Italian (English when there is none)",
-    "artists": "artists in billing order, or TBA",
-    "type": "event type, e.g. Live singer",
-    "date": "day in SLT, in English: Saturday, December 5, 2026",
-    "date_it": "day in SLT, in Italian: sabato 5 dicembre 2026",
-    "time": "start in SLT, 24-hour: 12:00",
-    "time_12h": "start in SLT, 12-hour: 12:00 PM",
-    "end_time": "end in SLT, 24-hour: 13:30",
-    "venue_time": "start in the venue's zone with its abbreviation: 21:00 CET",
-    "location": f"location name ({VENUE_NAME} when none)",
-    "slurl": "Second Life map link to the location",
-    "url": "the event's public page",
+PLACEHOLDERS: dict[str, object] = {
+    "title": _("title in English"),
+    "title_it": _("title in Italian (English when there is none)"),
+    "description": _("description in English"),
+    "description_it": _("description in Italian (English when there is none)"),
+    "artists": _("artists in billing order, or TBA"),
+    "type": _("event type, e.g. Live singer"),
+    "date": _("day in SLT, in English: Saturday, December 5, 2026"),
+    "date_it": _("day in SLT, in Italian: sabato 5 dicembre 2026"),
+    "time": _("start in SLT, 24-hour: 12:00"),
+    "time_12h": _("start in SLT, 12-hour: 12:00 PM"),
+    "end_time": _("end in SLT, 24-hour: 13:30"),
+    "venue_time": _("start in the venue's zone with its abbreviation: 21:00 CET"),
+    "location": format_lazy(_("location name ({venue} when none)"), venue=VENUE_NAME),
+    "slurl": _("Second Life map link to the location"),
+    "url": _("the event's public page"),
 }
 
 
@@ -42,19 +45,30 @@ def template_errors(text: str) -> list[str]:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         return [
-            f"The braces do not match ({exc}). Placeholders look like {{title}}; "
-            "to show a literal brace write {{ or }}."
+            gettext(
+                "The braces do not match (%(problem)s). Placeholders look like {title}; to show a "
+                "literal brace write {{ or }}."
+            )
+            % {"problem": exc}
         ]
     errors = []
     for _literal, field, spec, conversion in parsed:
         if field is None:
             continue
         if field == "" or field.isdigit():
-            errors.append("An empty or numbered placeholder like {} or {0} is not allowed.")
+            errors.append(
+                gettext("An empty or numbered placeholder like {} or {0} is not allowed.")
+            )
         elif field not in PLACEHOLDERS:
-            errors.append(f"Unknown placeholder {{{field}}}. Known: {known_placeholders()}.")
+            errors.append(
+                gettext("Unknown placeholder {%(field)s}. Known: %(known)s.")
+                % {"field": field, "known": known_placeholders()}
+            )
         elif spec or conversion:
-            errors.append(f"Write {{{field}}} without a format or conversion after the name.")
+            errors.append(
+                gettext("Write {%(field)s} without a format or conversion after the name.")
+                % {"field": field}
+            )
     return list(dict.fromkeys(errors))
 
 

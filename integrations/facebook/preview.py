@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import formats, timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from events.models import Event, EventArtist
 from integrations.facebook import client, compose
@@ -65,10 +65,10 @@ def site_url_problem() -> str:
         private = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
     if not private:
         return ""
-    return (
-        f"SITE_URL is {settings.SITE_URL}, which Facebook cannot open: the link and its preview "
-        "will not work. Set SITE_URL to the site's public address."
-    )
+    return gettext(
+        "SITE_URL is %(url)s, which Facebook cannot open: the link and its preview will not "
+        "work. Set SITE_URL to the site's public address."
+    ) % {"url": settings.SITE_URL}
 
 
 @dataclass
@@ -84,12 +84,14 @@ def target_problems(target: str) -> TargetProblems:
     if target == FacebookPost.Target.PAGE:
         missing = client.missing_settings()
         if missing:
-            problems.blocking = (
-                f"The Facebook Page is not configured: set {', '.join(missing)}. "
-                "Nothing can be posted until then."
-            )
+            problems.blocking = gettext(
+                "The Facebook Page is not configured: set %(settings)s. Nothing can be posted "
+                "until then."
+            ) % {"settings": ", ".join(missing)}
     elif not settings.FACEBOOK_GROUP_ID:
-        problems.warnings.append("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
+        problems.warnings.append(
+            gettext("FACEBOOK_GROUP_ID is not set, so there is no link to it.")
+        )
     link_problem = site_url_problem()
     if link_problem:
         problems.warnings.append(link_problem)
@@ -98,11 +100,11 @@ def target_problems(target: str) -> TargetProblems:
 
 def _refusal(event: Event) -> str:
     if event.status == Event.Status.DRAFT:
-        return "It is a draft: schedule it first."
+        return gettext("It is a draft: schedule it first.")
     if event.status == Event.Status.CANCELLED:
-        return "It is cancelled."
+        return gettext("It is cancelled.")
     if event.audience != Event.Audience.PUBLIC:
-        return "It is for staff only."
+        return gettext("It is for staff only.")
     return ""
 
 
@@ -113,12 +115,16 @@ def _when(post: FacebookPost) -> str:
 
 
 def describe_existing(post: FacebookPost) -> str:
-    who = post.created_by.get_username() if post.created_by else "someone"
-    status = post.get_status_display().lower()
-    text = f"Already {status} on {_when(post)} by {who}"
+    who = post.created_by.get_username() if post.created_by else gettext("someone")
+    values = {
+        "status": post.get_status_display().lower(),
+        "when": _when(post),
+        "who": who,
+        "link": post.permalink,
+    }
     if post.permalink:
-        text += f" ({post.permalink})"
-    return text + "."
+        return gettext("Already %(status)s on %(when)s by %(who)s (%(link)s).") % values
+    return gettext("Already %(status)s on %(when)s by %(who)s.") % values
 
 
 def _poster_size(event: Event) -> int | None:
@@ -163,29 +169,38 @@ def announcement_previews(
         template = compose.template_for(event, templates=templates)
         if template is None:
             preview.refusal = preview.refusal or (
-                f"There is no post template for “{event.get_event_type_display()}” and no "
-                "default template: add one under Facebook post templates."
+                gettext(
+                    "There is no post template for “%(type)s” and no default template: add one "
+                    "under Facebook post templates."
+                )
+                % {"type": event.get_event_type_display()}
             )
         else:
             try:
                 preview.message = compose.render(template.text, event)
             except ValueError as exc:
-                preview.refusal = preview.refusal or f"The post template is broken: {exc}"
+                preview.refusal = preview.refusal or gettext(
+                    "The post template is broken: %(error)s"
+                ) % {"error": exc}
         preview.link = compose.public_event_url(event)
 
         if target == FacebookPost.Target.PAGE and event.poster:
             size = _poster_size(event)
             if size is None:
-                preview.warnings.append("The poster file cannot be read: posted as a link.")
+                preview.warnings.append(
+                    gettext("The poster file cannot be read: posted as a link.")
+                )
             elif size > PHOTO_MAX_BYTES:
-                preview.warnings.append("The poster is larger than 4 MB: posted as a link.")
+                preview.warnings.append(
+                    gettext("The poster is larger than 4 MB: posted as a link.")
+                )
             else:
                 preview.with_photo = True
 
         if event.end_time <= now:
-            preview.warnings.append("This event is over.")
+            preview.warnings.append(gettext("This event is over."))
         elif event.start_time <= now:
-            preview.warnings.append("This event has already started.")
+            preview.warnings.append(gettext("This event has already started."))
 
         waiting = [
             post
@@ -207,6 +222,7 @@ def announcement_previews(
                 preview.warnings.append(describe_existing(post))
             elif post.status == FacebookPost.Status.FAILED:
                 preview.warnings.append(
-                    f"An earlier attempt on {_when(post)} failed: {post.error_summary}"
+                    gettext("An earlier attempt on %(when)s failed: %(error)s")
+                    % {"when": _when(post), "error": post.error_summary}
                 )
     return previews
