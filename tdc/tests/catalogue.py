@@ -164,10 +164,11 @@ def english_in(text: str, scope: list[str] = CHECKED_FOR_ITALIAN, catalogue=None
 # "second" of Second Life, the "calendar" of Google Calendar (upper case in the admin's
 # captions), the "WEEKLY" of a repeat rule (FREQ=WEEKLY;BYDAY=FR), the "public" and "calendar"
 # of an address (public-cal@group.calendar.google.com, a calendar's id), the "events" of a
-# dotted name (the API operation events.insert, a file's name).
+# dotted name (the API operation events.insert, a file's name), the "events" of a path
+# (/events/1/, an event's public page) or of an address (http://tdc.example/events/1/).
 _SAME_IN_EVERY_LANGUAGE = re.compile(
     r"Second Life|(?i:Google Calendar)|\bFREQ=[A-Z0-9=;,+-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[a-z_]+(?:\.[a-z_]+)+\b"
+    r"|https?://\S+|\b[a-z_]+(?:\.[a-z_]+)+\b|(?<![\w/])/(?:[\w.-]+/)+[\w.-]*"
 )
 
 
@@ -212,5 +213,6 @@ def _pattern(english: str) -> re.Pattern | None:
         return None
     joined = r".{0,200}?".join(r"\s+".join(map(re.escape, piece.split())) for piece in pieces)
     start = r"(?<!\w)" if re.match(r"\w", pieces[0]) else ""
-    end = r"(?!\w)" if re.search(r"\w$", pieces[-1]) else ""
+    # Not a word cut short by an apostrophe: the Italian "all'indirizzo" is no English "All".
+    end = r"(?!\w|['\u2019]\w)" if re.search(r"\w$", pieces[-1]) else ""
     return re.compile(start + joined + end, re.IGNORECASE | re.DOTALL)

@@ -160,6 +160,7 @@ def _italian(msgid: str, msgstr: str = "", **fields) -> polib.POEntry:
 SCREEN = ["tdc/screen.py"]
 SHOWN = _catalogue(
     _italian("Event", "Evento"),
+    _italian("All", "Tutti"),
     _italian("Add %(name)s", "Aggiungi %(name)s"),
     _italian("Patreon", "Patreon"),
     _italian("Calendar", "Calendario"),
@@ -196,6 +197,11 @@ SHOWN = _catalogue(
         ("Calendar: Google Calendar", ["Calendar"]),
         ("Non condiviso con public-cal@group.calendar.google.com", []),  # an address
         ("Errore di event.insert", []),  # a dotted name (an API's operation)
+        ("Pagina pubblica: /events/1/", []),  # a path (an event's public page)
+        ("Event: /events/1/", ["Event"]),  # the word is still English
+        ("Link: http://127.0.0.1:8000/events/1/", []),  # an address
+        ("Imposta SITE_URL all'indirizzo pubblico", []),  # Italian "all'", not "All"
+        ("All: 3", ["All"]),
         ("Orari in SLT (l'ora di Second Life)", []),  # a name, not the English "second"
         ("Ogni settimana: venerdì (FREQ=WEEKLY;BYDAY=FR)", []),  # a rule's code
     ],

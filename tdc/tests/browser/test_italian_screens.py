@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from events.models import Artist, Event, Series
 from events.series import series_sync
+from integrations.facebook.models import AnnouncementMoment, FacebookPost, PostTemplate
 from integrations.google_calendar.client import CALENDAR_NOT_SHARED, GOOGLE_ANSWERED
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import google_event_id
@@ -28,6 +29,8 @@ SCREENS = [
     ("/admin/events/series/", "Scegli serie da modificare"),
     ("/admin/events/series/{series}/change/", "Modifica serie"),
     ("/admin/events/series/{series}/dates/{series_date}/skip/", "Salta una data"),
+    ("/admin/events/event/{event}/change/", "Modifica evento"),
+    ("/admin/facebook/facebookpost/", "Seleziona post Facebook per visualizzarlo"),
 ]
 # The audience's pages, in the visitor's language.
 PUBLIC_SCREENS = [
@@ -42,8 +45,6 @@ PUBLIC_SCREENS = [
 STILL_IN_ENGLISH = {
     # "Integrations health": templates/admin/integrations/
     "/admin/": ["Integrations"],
-    # The "on" of the actions "Announce on Facebook Page": facebook/
-    "/admin/events/event/": ["On"],
 }
 
 
@@ -121,6 +122,62 @@ def test_in_italian_the_event_form_shows_and_sets_times_without_seconds(page, st
     # The admin's "Now" shortcut writes the time in the first input format too.
     page.locator("#id_start_time_1 ~ .datetimeshortcuts a", has_text="Adesso").click()
     expect(start_time).to_have_value(re.compile(r"^\d\d:\d\d$"))
+
+
+@pytest.fixture
+def on_facebook(shown, staff, settings):
+    """The `shown` event announced on the Page and with a post scheduled, the Page configured;
+    its template (staff content, shown as written) in no language of ours."""
+    settings.FACEBOOK_PAGE_ID = "1122334455"
+    settings.FACEBOOK_PAGE_ACCESS_TOKEN = "EAAPageToken-not-real-123"
+    event = Event.objects.get(pk=shown["event"])
+    PostTemplate.objects.update_or_create(
+        event_type=event.event_type, defaults={"text": "{title} · {venue_time} · {url}"}
+    )
+    AnnouncementMoment.objects.get_or_create(
+        event_type=event.event_type,
+        kind=AnnouncementMoment.Kind.MINUTES_BEFORE,
+        defaults={"minutes_before": 30},
+    )
+    posted = {"event": event, "event_title": event.title, "target": "page", "message": "♪"}
+    FacebookPost.objects.create(
+        **posted,
+        status=FacebookPost.Status.POSTED,
+        created_by=staff,
+        posted_at=timezone.now(),
+        permalink="https://www.facebook.com/1122334455_1",
+    )
+    FacebookPost.objects.create(
+        **posted,
+        status=FacebookPost.Status.SCHEDULED,
+        created_by=staff,
+        scheduled_for=event.start_time - timedelta(days=1),
+        moment="1 day before at 19:00 Europe/Rome",
+    )
+    return shown
+
+
+@ITALIAN_BROWSER
+def test_an_italian_browser_gets_facebook_in_italian(page, staff, on_facebook):
+    sign_in_in_italian(page, staff)
+
+    page.goto("/admin/facebook/facebookpost/")
+    expect(page.locator("h1")).to_have_text("Seleziona post Facebook per visualizzarlo")
+    expect(page.locator("#changelist-filter")).to_contain_text("Per programmazione")
+    expect(page.locator("td.field-target_and_status", has_text="Pubblicato")).to_be_visible()
+    assert english_left_on(page) == []
+
+    page.goto("/admin/events/event/")
+    row = page.locator("tr", has_text="Luna Sparrow Live")
+    row.locator('input[name="_selected_action"]').check()
+    page.locator('select[name="action"]').select_option(label="Annuncia sulla Pagina Facebook")
+    page.get_by_role("button", name="Vai").click()
+    expect(page.locator("h1")).to_have_text("Annunciare sulla Pagina Facebook?")
+    expect(
+        page.get_by_role("button", name="Sì, pubblica ora sulla Pagina Facebook")
+    ).to_be_visible()
+    expect(page.locator(".facebook-plan")).to_contain_text("Secondo il piano")
+    assert english_left_on(page) == []
 
 
 @pytest.fixture
