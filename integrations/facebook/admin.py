@@ -469,7 +469,8 @@ class FacebookPostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("What to do"))
     def advice(self, post: FacebookPost) -> str:
-        return advice_for(post.error_code, post.error_subcode) or "—"
+        advice = advice_for(post.error_code, post.error_subcode)
+        return gettext(advice) if advice else "—"
 
     @admin.display(description=_("Group post"))
     def by_hand(self, post: FacebookPost) -> str:

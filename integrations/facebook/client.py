@@ -7,11 +7,13 @@ our typed errors, following Meta's "Handling Errors" guide.
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from integrations import http
 from integrations.call_log import redact_text
@@ -33,6 +35,85 @@ SERVER_TROUBLE_CODES = frozenset({1, 2})
 DUPLICATE_POST_CODE = 506
 POLICY_BLOCK_CODE = 368
 LINK_SCRAPE_CODE = 1609005
+
+# Errors and advice are recorded in English, the words staff meet them in (the task worker has
+# no reader's language); `error_in_words` shows a recorded one in the reader's language.
+GRAPH_ERROR = gettext_noop("Graph API error %(code)s: %(message)s")
+WITH_ADVICE = gettext_noop("%(error)s — %(advice)s")
+CANNOT_READ_EVENT_PAGE = gettext_noop(
+    "Facebook could not read the event's page: check that SITE_URL is public."
+)
+TOKEN_EXPIRED = gettext_noop(
+    "The Page token has expired: renew the Page token (FACEBOOK_PAGE_ACCESS_TOKEN)."
+)
+TOKEN_PASSWORD_CHANGED = gettext_noop(
+    "The token was invalidated by a password change: renew the Page token "
+    "(FACEBOOK_PAGE_ACCESS_TOKEN)."
+)
+TOKEN_INVALID = gettext_noop(
+    "The Page token is invalid or was revoked: renew the Page token "
+    "(FACEBOOK_PAGE_ACCESS_TOKEN) and run the token check."
+)
+LACKS_PERMISSION = gettext_noop(
+    "The token lacks a permission: renew the Page token with pages_manage_posts and "
+    "pages_read_engagement, from an account that can create content on the Page."
+)
+RATE_LIMITED = gettext_noop("Facebook is rate limiting us; the post is tried again later.")
+SERVER_TROUBLE = gettext_noop("A temporary problem at Facebook; the post is tried again later.")
+DUPLICATE = gettext_noop("The same text is already on the Page, so it counts as posted.")
+POLICY_BLOCK = gettext_noop(
+    "Facebook has temporarily blocked posting for a policy reason: check the Page's "
+    "notifications and Support Inbox, wait, and then announce again."
+)
+PARAMETER_REFUSED = gettext_noop(
+    "Facebook refused a parameter (its message says which): check FACEBOOK_PAGE_ID, "
+    "FACEBOOK_APP_SECRET and the post's text."
+)
+ERROR_WORDINGS = (
+    WITH_ADVICE,
+    GRAPH_ERROR,
+    CANNOT_READ_EVENT_PAGE,
+    TOKEN_EXPIRED,
+    TOKEN_PASSWORD_CHANGED,
+    TOKEN_INVALID,
+    LACKS_PERMISSION,
+    RATE_LIMITED,
+    SERVER_TROUBLE,
+    DUPLICATE,
+    POLICY_BLOCK,
+    PARAMETER_REFUSED,
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _recognised(template: str) -> re.Pattern:
+    """The English of `template` with its placeholders as groups."""
+    pieces, start = [], 0
+    for placeholder in _PLACEHOLDER.finditer(template):
+        pieces.append(re.escape(template[start : placeholder.start()]))
+        pieces.append(f"(?P<{placeholder.group(1)}>.+?)")
+        start = placeholder.end()
+    pieces.append(re.escape(template[start:]))
+    return re.compile("".join(pieces), re.DOTALL)
+
+
+_RECOGNISED = [(template, _recognised(template)) for template in ERROR_WORDINGS]
+
+
+def error_in_words(text: str, *, depth: int = 0) -> str:
+    """A Facebook error or advice as recorded (English) in the language of the moment.
+
+    Facebook's own words stay as they are; text of no known wording is shown as recorded.
+    """
+    for template, pattern in _RECOGNISED:
+        found = pattern.fullmatch(text)
+        if found:
+            values = {
+                name: error_in_words(value, depth=depth + 1) if depth < 2 else value
+                for name, value in found.groupdict().items()
+            }
+            return gettext(template) % values
+    return text
 
 
 class GraphError(IntegrationError):
@@ -69,41 +150,26 @@ def advice_for(code: int | None, subcode: int | None = None) -> str:
     """What staff should do about a Graph error code, in one sentence."""
     # Meta lists 1609005 as a code; Graph sends it as the subcode of a code 100.
     if LINK_SCRAPE_CODE in (code, subcode):
-        return "Facebook could not read the event's page: check that SITE_URL is public."
+        return CANNOT_READ_EVENT_PAGE
     if code in TOKEN_CODES:
         if subcode == 463:
-            return "The Page token has expired: renew the Page token (FACEBOOK_PAGE_ACCESS_TOKEN)."
+            return TOKEN_EXPIRED
         if subcode == 460:
-            return (
-                "The token was invalidated by a password change: renew the Page token "
-                "(FACEBOOK_PAGE_ACCESS_TOKEN)."
-            )
-        return (
-            "The Page token is invalid or was revoked: renew the Page token "
-            "(FACEBOOK_PAGE_ACCESS_TOKEN) and run the token check."
-        )
+            return TOKEN_PASSWORD_CHANGED
+        return TOKEN_INVALID
     if code in PERMISSION_CODES:
-        return (
-            "The token lacks a permission: renew the Page token with pages_manage_posts and "
-            "pages_read_engagement, from an account that can create content on the Page."
-        )
+        return LACKS_PERMISSION
     if code in RATE_LIMIT_CODES:
-        return "Facebook is rate limiting us; the post is tried again later."
+        return RATE_LIMITED
     if code in SERVER_TROUBLE_CODES:
-        return "A temporary problem at Facebook; the post is tried again later."
+        return SERVER_TROUBLE
     if code == DUPLICATE_POST_CODE:
-        return "The same text is already on the Page, so it counts as posted."
+        return DUPLICATE
     if code == POLICY_BLOCK_CODE:
-        return (
-            "Facebook has temporarily blocked posting for a policy reason: check the Page's "
-            "notifications and Support Inbox, wait, and then announce again."
-        )
+        return POLICY_BLOCK
     if code == 100:
         # Also how Graph reports a wrong appsecret_proof ("Invalid appsecret_proof ...").
-        return (
-            "Facebook refused a parameter (its message says which): check FACEBOOK_PAGE_ID, "
-            "FACEBOOK_APP_SECRET and the post's text."
-        )
+        return PARAMETER_REFUSED
     return ""
 
 
@@ -140,7 +206,8 @@ def classify(response: requests.Response) -> IntegrationError | None:
         "subcode": subcode,
         "trace_id": trace_id,
     }
-    message = f"Graph API error {code}" + (f"/{subcode}" if subcode else "") + f": {text}"
+    number = f"{code}/{subcode}" if subcode else f"{code}"
+    message = GRAPH_ERROR % {"code": number, "message": text}
     # The explanation Meta writes for people (e.g. why posting is blocked), when there is one.
     user_text = error.error_user_msg
     if user_text and user_text not in text:

@@ -152,10 +152,15 @@ class FacebookPost(models.Model):
 
     @property
     def error_summary(self) -> str:
+        """The recorded error (English) in the reader's language."""
+        from integrations.facebook.client import error_in_words
+
         # Graph errors are stored as "Graph API error <code>/<subcode>: <message> — <advice>".
         if self.error_message:
-            return self.error_message
-        return f"Graph API error {self.error_code}" if self.error_code is not None else ""
+            return error_in_words(self.error_message)
+        if self.error_code is None:
+            return ""
+        return gettext("Graph API error %(code)s") % {"code": self.error_code}
 
 
 class TokenCheck(models.Model):

@@ -197,7 +197,9 @@ def _record_error(post: FacebookPost, error: IntegrationError, advice: str = "")
     post.error_subcode = graph.subcode if graph else None
     post.fbtrace_id = graph.trace_id if graph else ""
     advice = advice or client.advice_for(post.error_code, post.error_subcode)
-    post.error_message = f"{error.message} — {advice}" if advice else error.message
+    post.error_message = (
+        client.WITH_ADVICE % {"error": error.message, "advice": advice} if advice else error.message
+    )
 
 
 def _clear_error(post: FacebookPost) -> None:

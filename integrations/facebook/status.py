@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from integrations.facebook.client import SERVICE, missing_settings
+from integrations.facebook.client import SERVICE, error_in_words, missing_settings
 from integrations.facebook.models import FacebookPost, TokenCheck
 from integrations.facebook.publish import sending_run_limit
 from integrations.facebook.selectors import scheduled_post_counts
@@ -124,9 +124,9 @@ def integration_status() -> IntegrationStatus:
     )
     candidates = []
     if last_failed_post:
-        candidates.append((last_failed_post.updated_at, last_failed_post.error_message))
+        candidates.append((last_failed_post.updated_at, last_failed_post.error_summary))
     if last_failed_call:
-        candidates.append((last_failed_call.created_at, last_failed_call.error))
+        candidates.append((last_failed_call.created_at, error_in_words(last_failed_call.error)))
     if candidates:
         status.last_error_at, status.last_error = max(candidates, key=lambda item: item[0])
     # Read whether or not the count found one: the page then costs the same queries whatever
@@ -148,7 +148,7 @@ def integration_status() -> IntegrationStatus:
             )
             % {
                 "count": counts["failed"],
-                "error": open_failure.error_message or gettext("no reason recorded"),
+                "error": open_failure.error_summary or gettext("no reason recorded"),
             }
         )
 

@@ -1,4 +1,8 @@
-"""`manage.py announce`: what the "Announce on Facebook Page" confirmation does, for scripts."""
+"""`manage.py announce`: what the "Announce on Facebook Page" confirmation does, for scripts.
+
+Its output is in English whatever the language: operators and scripts read it (the messages
+are not marked for translation).
+"""
 
 import uuid
 
