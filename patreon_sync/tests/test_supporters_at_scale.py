@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from patreon_sync.admin import LAST_CHARGE_STATUSES
 from patreon_sync.models import Supporter, Tier
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +39,7 @@ def _list(client, **query) -> tuple[str, list[str]]:
 def test_the_list_reads_no_charge_statuses_from_every_supporter(staff_client, supporters):
     page, queries = _list(staff_client)
     assert not [sql for sql in queries if "DISTINCT" in sql]
-    for status in LAST_CHARGE_STATUSES:
+    for status in Supporter.ChargeStatus.values:
         assert f"last_charge_status__exact={status.replace(' ', '+')}" in page
 
 
