@@ -41,7 +41,7 @@ def in_words(text: str, *, depth: int = 0) -> str:
         found = pattern.fullmatch(text)
         if found:
             values = {
-                name: in_words(value, depth=depth + 1) if depth < 2 else value
+                name: in_words(value, depth=depth + 1) if depth < 3 else value
                 for name, value in found.groupdict().items()
             }
             return gettext(template) % values
