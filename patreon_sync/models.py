@@ -69,7 +69,29 @@ class Supporter(models.Model):
     patron_status = models.CharField(
         _("patron status"), max_length=20, choices=PatronStatus.choices, blank=True, db_index=True
     )
-    last_charge_status = models.CharField(_("last charge status"), max_length=30, blank=True)
+    class ChargeStatus(models.TextChoices):
+        # What Patreon documents for `last_charge_status`; a value it adds later is still stored
+        # and shown as sent.
+        PAID = "Paid", pgettext_lazy("Patreon charge status", "Paid")
+        DECLINED = "Declined", pgettext_lazy("Patreon charge status", "Declined")
+        PENDING = "Pending", pgettext_lazy("Patreon charge status", "Pending")
+        REFUNDED = "Refunded", pgettext_lazy("Patreon charge status", "Refunded")
+        PARTIALLY_REFUNDED = (
+            "Partially Refunded",
+            pgettext_lazy("Patreon charge status", "Partially Refunded"),
+        )
+        REFUNDED_BY_PATREON = (
+            "Refunded by Patreon",
+            pgettext_lazy("Patreon charge status", "Refunded by Patreon"),
+        )
+        FRAUD = "Fraud", pgettext_lazy("Patreon charge status", "Fraud")
+        DELETED = "Deleted", pgettext_lazy("Patreon charge status", "Deleted")
+        FREE_TRIAL = "Free Trial", pgettext_lazy("Patreon charge status", "Free Trial")
+        OTHER = "Other", pgettext_lazy("Patreon charge status", "Other")
+
+    last_charge_status = models.CharField(
+        _("last charge status"), max_length=30, blank=True, choices=ChargeStatus.choices
+    )
     last_charge_date = models.DateTimeField(_("last charge date"), null=True, blank=True)
     next_charge_date = models.DateTimeField(_("next charge date"), null=True, blank=True)
     currently_entitled_amount_cents = models.PositiveIntegerField(
