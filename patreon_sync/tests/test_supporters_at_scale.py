@@ -58,3 +58,11 @@ def test_the_tier_filter_checks_each_supporter_without_a_join(staff_client, supp
 def test_a_tier_id_that_is_not_a_number_lists_everyone(staff_client, supporters):
     page, _ = _list(staff_client, tiers__id__exact="abc")
     assert "Anna" in page and "Marco" in page and "Chiara" in page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan format")
+def test_a_status_filtered_page_reads_in_name_order_from_the_index():
+    former = Supporter.objects.filter(patron_status=Supporter.PatronStatus.FORMER)
+    plan = former.order_by("full_name", "pk")[:100].explain()
+    assert "supporter_status_name (patron_status=?)" in plan
+    assert "TEMP B-TREE" not in plan  # no sort of every former supporter
