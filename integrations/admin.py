@@ -5,15 +5,17 @@ from functools import partial
 from django.contrib import admin
 from django.urls import path
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from integrations import views
 from integrations.admin_search import SearchReadsTheTableOnce
+from integrations.in_words import in_words
 from integrations.models import IntegrationLog
 from integrations.registry import providers
 
 
 class ServiceFilter(admin.SimpleListFilter):
-    title = "service"
+    title = _("service")
     parameter_name = "service"
 
     def lookups(self, request, model_admin):
@@ -56,13 +58,17 @@ class IntegrationLogAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
         "status_code",
         "duration_ms",
         "outcome",
-        "error",
+        "error_in_words",  # recorded in English, read in the reader's language
     ]
     readonly_fields = fields
 
-    @admin.display(description="error")
+    @admin.display(description=_("error"))
     def short_error(self, entry: IntegrationLog) -> str:
-        return Truncator(entry.error).chars(120)
+        return Truncator(in_words(entry.error)).chars(120)
+
+    @admin.display(description=_("error"))
+    def error_in_words(self, entry: IntegrationLog) -> str:
+        return in_words(entry.error)
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.utils.translation import gettext as _
 
 
 @register("integrations")
@@ -11,10 +12,13 @@ def check_call_log_retention(app_configs, **kwargs):
         return []
     return [
         Error(
-            f"INTEGRATION_LOG_RETENTION_DAYS is {days}: the daily pruning of the external-call "
-            "log refuses to run with less than 1 day, so the log would grow without end.",
-            hint="Set it to the number of days of external calls to keep, e.g. 30.",
+            _(
+                "INTEGRATION_LOG_RETENTION_DAYS is %(days)s: the daily pruning of the "
+                "external-call log refuses to run with less than 1 day, so the log would grow "
+                "without end."
+            )
+            % {"days": days},
+            hint=_("Set it to the number of days of external calls to keep, e.g. 30."),
             id="tdc.E004",
         )
     ]
-

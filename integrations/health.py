@@ -11,9 +11,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from integrations.action_outcomes import action_outcomes
+from integrations.in_words import in_words
 from integrations.models import ActionOutcome, IntegrationLog
 from integrations.registry import ProviderAction, StatusProvider, providers
 from integrations.status import IntegrationStatus, Verdict
@@ -21,7 +22,7 @@ from integrations.status import IntegrationStatus, Verdict
 logger = logging.getLogger("integrations")
 
 TOKEN_EXPIRY_WARNING = timedelta(days=7)
-NOT_AVAILABLE = "This integration is not installed in this version of the site."
+NOT_AVAILABLE = gettext_lazy("This integration is not installed in this version of the site.")
 
 
 @dataclass
@@ -71,8 +72,11 @@ def integration_report(provider: StatusProvider) -> IntegrationReport:
         logger.exception("integrations page: reading the %s status failed", provider.name)
         return _unavailable(
             provider,
-            f"Its status could not be read ({type(exc).__name__}). "
-            "The error is in the server log; tell the site's developer.",
+            gettext(
+                "Its status could not be read (%(error)s). "
+                "The error is in the server log; tell the site's developer."
+            )
+            % {"error": type(exc).__name__},
             broken=True,
         )
     _fill_from_call_log(status)
@@ -131,7 +135,7 @@ def _fill_from_call_log(status: IntegrationStatus) -> None:
         status.last_error_at is None or failure.created_at > status.last_error_at
     ):
         status.last_error_at = failure.created_at
-        status.last_error = f"{failure.operation}: {failure.error}"
+        status.last_error = f"{failure.operation}: {in_words(failure.error)}"
 
 
 def _warn_of_token_expiry(status: IntegrationStatus) -> None:

@@ -18,12 +18,42 @@ import requests
 import tenacity
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from urllib3.exceptions import NewConnectionError
 
 from integrations.call_log import record_call, redact_text, redact_url
+from integrations.in_words import recorded_wordings
 from integrations.models import IntegrationLog
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+# Recorded in English (the call log is one record for everyone), shown through `in_words`.
+NO_ANSWER_IN_TIME = gettext_noop("could not reach %(host)s (no answer in time)")
+COULD_NOT_REACH = gettext_noop("could not reach %(host)s (%(reason)s)")
+NO_CONNECTION = gettext_noop("no connection could be made")
+NETWORK_ERROR = gettext_noop("Network error: %(problem)s")
+SENT_NO_ANSWER = gettext_noop(
+    "The request was sent but no answer came back (%(problem)s); "
+    "it may have been applied, so it is not repeated automatically."
+)
+# The system's words for the usual network failures (as strerror gives them in English).
+NETWORK_REASONS = (
+    gettext_noop("Connection refused"),
+    gettext_noop("Connection reset by peer"),
+    gettext_noop("Connection timed out"),
+    gettext_noop("Name or service not known"),
+    gettext_noop("Temporary failure in name resolution"),
+    gettext_noop("Network is unreachable"),
+    gettext_noop("No route to host"),
+)
+recorded_wordings(
+    NO_ANSWER_IN_TIME,
+    COULD_NOT_REACH,
+    NO_CONNECTION,
+    NETWORK_ERROR,
+    SENT_NO_ANSWER,
+    *NETWORK_REASONS,
+)
 
 
 class IntegrationError(Exception):
@@ -113,7 +143,8 @@ _ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
 def network_problem(error: BaseException, url: str) -> str:
-    """What went wrong on the network, in the words staff can act on: the host and the reason
+    """What went wrong on the network (in English, as recorded: `in_words` translates it for the
+    reader), in the words staff can act on: the host and the reason
     ("Connection refused", "Name or service not known"), not the nested exception reprs of
     urllib3, httplib2 or google-auth (which also quote the query string).
 
@@ -121,8 +152,8 @@ def network_problem(error: BaseException, url: str) -> str:
     """
     host = urlsplit(url).hostname or url
     if any(isinstance(e, (requests.Timeout, TimeoutError)) for e in _causes(error)):
-        return f"could not reach {host} (no answer in time)"
-    return f"could not reach {host} ({_network_reason(error)})"
+        return NO_ANSWER_IN_TIME % {"host": host}
+    return COULD_NOT_REACH % {"host": host, "reason": _network_reason(error)}
 
 
 def _causes(error: BaseException) -> list[BaseException]:
@@ -146,7 +177,7 @@ def _network_reason(error: BaseException) -> str:
     found = _ERRNO_TEXT.search(" ".join(str(cause) for cause in _causes(error)))
     if found:
         return found.group(1).strip().rstrip(".")
-    return "no connection could be made"
+    return NO_CONNECTION
 
 
 def user_agent() -> str:
@@ -320,11 +351,8 @@ def send(
             return None  # not a failure of the call: a bug, raised as it is
         detail = redact_text(network_problem(outcome, url), secrets)
         if idempotent or _never_connected(outcome):
-            return TransientError(f"Network error: {detail}")
-        return OutcomeUnknown(
-            f"The request was sent but no answer came back ({detail}); "
-            "it may have been applied, so it is not repeated automatically."
-        )
+            return TransientError(NETWORK_ERROR % {"problem": detail})
+        return OutcomeUnknown(SENT_NO_ANSWER % {"problem": detail})
 
     return run_with_retries(
         service=service,

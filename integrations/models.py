@@ -7,24 +7,27 @@ integrations never import each other.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IntegrationLog(models.Model):
     class Outcome(models.TextChoices):
-        OK = "ok", "OK"
-        RETRIED = "retried", "Failed, retried"
-        FAILED = "failed", "Failed"
-        UNKNOWN = "unknown", "Outcome unknown"
+        OK = "ok", _("OK")
+        RETRIED = "retried", _("Failed, retried")
+        FAILED = "failed", pgettext_lazy("call outcome", "Failed")
+        UNKNOWN = "unknown", _("Outcome unknown")
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    service = models.CharField(max_length=30)
-    operation = models.CharField(max_length=60)
-    method = models.CharField(max_length=10, blank=True)
-    target = models.CharField(max_length=500, blank=True, help_text="URL, secrets redacted")
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    service = models.CharField(_("service"), max_length=30)
+    operation = models.CharField(_("operation"), max_length=60)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    target = models.CharField(
+        _("target"), max_length=500, blank=True, help_text=_("URL, secrets redacted")
+    )
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration ms"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -34,8 +37,8 @@ class IntegrationLog(models.Model):
             models.Index(fields=["service", "created_at"], name="log_service_time"),
             models.Index(fields=["outcome", "created_at"], name="log_outcome_time"),
         ]
-        verbose_name = "external call"
-        verbose_name_plural = "external calls"
+        verbose_name = _("external call")
+        verbose_name_plural = _("external calls")
 
     def __str__(self) -> str:
         return f"{self.service} {self.operation} {self.outcome}"
@@ -82,7 +85,7 @@ class NoticeState(models.Model):
     changes_since_notice = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "staff notice state"
+        verbose_name = _("staff notice state")
 
     def __str__(self) -> str:
         return f"{self.service}: {'needs attention' if self.observed_bad else 'fine'}"

@@ -11,16 +11,26 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from integrations.action_outcomes import action_outcome_record
 from integrations.health import IntegrationReport, integration_reports
 from integrations.http import IntegrationError, NotConfigured
+from integrations.in_words import in_words, recorded_wordings
 from integrations.registry import providers
 
 logger = logging.getLogger("integrations")
 
 VIEW_PERMISSION = "integrations.view_integrationlog"
+
+# A button's last answer is recorded in English and shown through `in_words`.
+NOT_CONFIGURED_ANSWER = gettext_noop("Not configured. %(error)s")
+FAILED_ANSWER = gettext_noop("Failed: %(error)s")
+UNEXPECTED_ANSWER = gettext_noop(
+    "Failed unexpectedly (%(error)s). The error is in the server log; tell the site's developer."
+)
+recorded_wordings(NOT_CONFIGURED_ANSWER, FAILED_ANSWER, UNEXPECTED_ANSWER)
 
 
 def integrations_page(request: HttpRequest, *, admin_site) -> HttpResponse:
@@ -89,19 +99,29 @@ def integration_action(request: HttpRequest, service: str, key: str, *, admin_si
         else:
             outcome = function()
     except NotConfigured as exc:
-        answer = f"Not configured. {exc}"
-        messages.warning(request, f"{title}: not configured. {exc}")
+        answer = NOT_CONFIGURED_ANSWER % {"error": exc}
+        messages.warning(
+            request,
+            _("%(button)s: not configured. %(error)s")
+            % {"button": title, "error": in_words(str(exc))},
+        )
     except IntegrationError as exc:
-        answer = f"Failed: {exc}"
-        messages.error(request, f"{title} failed: {exc}")
+        answer = FAILED_ANSWER % {"error": exc}
+        messages.error(
+            request,
+            _("%(button)s failed: %(error)s") % {"button": title, "error": in_words(str(exc))},
+        )
     except Exception as exc:  # staff get a message, the developer the traceback in the log
         logger.exception("integrations page: %s failed", title)
-        unexpected = (
-            f"failed unexpectedly ({type(exc).__name__}). "
-            "The error is in the server log; tell the site's developer."
+        answer = UNEXPECTED_ANSWER % {"error": type(exc).__name__}
+        messages.error(
+            request,
+            _(
+                "%(button)s failed unexpectedly (%(error)s). The error is in the server log; "
+                "tell the site's developer."
+            )
+            % {"button": title, "error": type(exc).__name__},
         )
-        answer = f"F{unexpected[1:]}"
-        messages.error(request, f"{title} {unexpected}")
     else:
         succeeded, answer = True, str(outcome)
         logger.info("integrations page: %s by %s: %s", title, request.user, outcome)

@@ -251,12 +251,17 @@ def test_a_night_another_worker_created_first_is_left_to_it(make_series):
 def test_created_dates_reach_the_calendar_sync_one_task_each(
     make_series, django_capture_on_commit_callbacks
 ):
-    from integrations.google_calendar.queue import _QueueSync
+    from integrations.google_calendar.queue import SYNC_TASK
+    from integrations.queueing import OnCommit
 
     series = make_series()
     with django_capture_on_commit_callbacks() as callbacks:
         created = series_sync(series=series, now=datetime(2027, 3, 1, tzinfo=UTC)).created
-    queued = [callback.event_id for callback in callbacks if isinstance(callback, _QueueSync)]
+    queued = [
+        callback.key[1]
+        for callback in callbacks
+        if isinstance(callback, OnCommit) and callback.key[0] == SYNC_TASK
+    ]
     assert sorted(queued) == sorted(event.pk for event in created)
 
 

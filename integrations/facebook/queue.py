@@ -1,9 +1,12 @@
 """Handing Page posts to the task worker (django-q2), now or at a later time."""
 
 from datetime import datetime
+from functools import partial
 
 from django_q.models import Schedule
 from django_q.tasks import async_task, schedule
+
+from integrations.queueing import enqueue_once_on_commit
 
 PUBLISH_TASK = "integrations.facebook.tasks.publish_page_post"
 
@@ -28,3 +31,15 @@ RESCRAPE_TASK = "integrations.facebook.tasks.rescrape_event_page"
 
 def enqueue_rescrape(event_id: int) -> None:
     async_task(RESCRAPE_TASK, event_id, task_name=f"facebook-rescrape-{event_id}", group="facebook")
+
+
+def queue_rescrape(event_id: int) -> None:
+    """Queue one re-scrape of the event's page when the current transaction commits.
+
+    With the broker down the edit stands; Facebook refreshes its cached preview within 30 days.
+    """
+    enqueue_once_on_commit(
+        key=(RESCRAPE_TASK, event_id),
+        enqueue=partial(enqueue_rescrape, event_id),
+        what=f"the Facebook re-scrape of event {event_id}",
+    )

@@ -8,7 +8,6 @@ error". Every call we make is safe to repeat: inserts carry our own event id (a 
 """
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ import google.auth.exceptions
 import google_auth_httplib2
 import httplib2
 from django.conf import settings
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 from google.oauth2 import service_account
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
@@ -34,6 +33,7 @@ from integrations.http import (
     parse_retry_after,
     run_with_retries,
 )
+from integrations.in_words import in_words, recorded_wordings
 
 SERVICE = "google_calendar"
 # Least privilege: write events, read calendar metadata (for the connection test).
@@ -122,23 +122,7 @@ ERROR_WORDINGS = (
     CREDENTIALS_REFUSED,
     *FILE_PROBLEMS.values(),
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _recognised(template: str) -> re.Pattern:
-    """The English of `template` with its placeholders as groups (a repeated one must repeat)."""
-    pieces, seen, start = [], set(), 0
-    for placeholder in _PLACEHOLDER.finditer(template):
-        pieces.append(re.escape(template[start : placeholder.start()]))
-        name = placeholder.group(1)
-        pieces.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
-        seen.add(name)
-        start = placeholder.end()
-    pieces.append(re.escape(template[start:]))
-    return re.compile("".join(pieces), re.DOTALL)
-
-
-_RECOGNISED = [(template, _recognised(template)) for template in ERROR_WORDINGS]
+recorded_wordings(*ERROR_WORDINGS)
 
 
 def error_in_words(text: str, *, depth: int = 0) -> str:
@@ -148,15 +132,7 @@ def error_in_words(text: str, *, depth: int = 0) -> str:
     (the HTTP detail in brackets, say) is translated too. Text of no known wording is shown as
     recorded.
     """
-    for template, pattern in _RECOGNISED:
-        found = pattern.fullmatch(text)
-        if found:
-            values = {
-                name: error_in_words(value, depth=depth + 1) if depth < 2 else value
-                for name, value in found.groupdict().items()
-            }
-            return gettext(template) % values
-    return text
+    return in_words(text, depth=depth)
 
 
 class EventExists(PermanentError):

@@ -20,15 +20,17 @@ class StaffNoticesConfig(AppConfig):
 
         registry.register(
             registry.StatusProvider(
-                name="Staff notices",
+                name=_("Staff notices"),
                 service=SERVICE,
                 status=status.integration_status,
                 actions=(
                     registry.ProviderAction(
                         "test_connection",
-                        "Send a test notice",
+                        _("Send a test notice"),
                         actions.test_notice,
-                        help_text="An e-mail to each recipient, and a message in the staff chat.",
+                        help_text=_(
+                            "An e-mail to each recipient, and a message in the staff chat."
+                        ),
                     ),
                 ),
             )

@@ -11,15 +11,39 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext_noop
 
 from integrations.call_log import record_call
 from integrations.http import IntegrationError, network_problem, send
+from integrations.in_words import recorded_wordings
 from integrations.models import IntegrationLog
 
 logger = logging.getLogger("integrations")
 
 SERVICE = "staff_notices"
 DISCORD_LIMIT = 2000
+
+# Recorded in English in the call log, read through `in_words` in the reader's language.
+MAIL_LOGIN_REFUSED = gettext_noop(
+    "The mail server %(server)s refused the user name or password in EMAIL_URL."
+)
+MAIL_RECIPIENT_REFUSED = gettext_noop("The mail server %(server)s refused the recipient's address.")
+MAIL_SENDER_REFUSED = gettext_noop(
+    "The mail server %(server)s refused the sender DEFAULT_FROM_EMAIL."
+)
+MAIL_SERVER_ANSWERED = gettext_noop("The mail server %(server)s answered %(code)s: %(answer)s")
+MAIL_BROKE_OFF = gettext_noop("The mail server %(server)s broke off the conversation.")
+MAIL_NETWORK = gettext_noop("Could not send the e-mail: %(problem)s")
+MAIL_UNEXPECTED = gettext_noop("Could not send the e-mail (%(error)s); see the server log.")
+recorded_wordings(
+    MAIL_LOGIN_REFUSED,
+    MAIL_RECIPIENT_REFUSED,
+    MAIL_SENDER_REFUSED,
+    MAIL_SERVER_ANSWERED,
+    MAIL_BROKE_OFF,
+    MAIL_NETWORK,
+    MAIL_UNEXPECTED,
+)
 
 
 def mail_send(*, to: str, subject: str, body: str) -> bool:
@@ -62,21 +86,21 @@ def _mail_problem(error: Exception) -> str:
     """Why the mail was not sent, in plain words (never an exception's repr)."""
     server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return f"The mail server {server} refused the user name or password in EMAIL_URL."
+        return MAIL_LOGIN_REFUSED % {"server": server}
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return f"The mail server {server} refused the recipient's address."
+        return MAIL_RECIPIENT_REFUSED % {"server": server}
     if isinstance(error, smtplib.SMTPSenderRefused):
-        return f"The mail server {server} refused the sender DEFAULT_FROM_EMAIL."
+        return MAIL_SENDER_REFUSED % {"server": server}
     if isinstance(error, smtplib.SMTPResponseException):
         answer = error.smtp_error
         if isinstance(answer, bytes):
             answer = answer.decode("utf-8", "replace")
-        return f"The mail server {server} answered {error.smtp_code}: {answer}"
+        return MAIL_SERVER_ANSWERED % {"server": server, "code": error.smtp_code, "answer": answer}
     if isinstance(error, smtplib.SMTPException):
-        return f"The mail server {server} broke off the conversation."
+        return MAIL_BROKE_OFF % {"server": server}
     if isinstance(error, OSError):
-        return "Could not send the e-mail: " + network_problem(error, f"smtp://{server}")
-    return f"Could not send the e-mail ({type(error).__name__}); see the server log."
+        return MAIL_NETWORK % {"problem": network_problem(error, f"smtp://{server}")}
+    return MAIL_UNEXPECTED % {"error": type(error).__name__}
 
 
 def chat_post(*, text: str) -> bool:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.utils.translation import gettext as _
 
 
 @register("integrations")
@@ -17,8 +18,8 @@ def check_staff_chat_webhook(app_configs, **kwargs):
         return []
     return [
         Error(
-            "STAFF_CHAT_WEBHOOK_URL is not an https:// address, so no chat notice can be sent.",
-            hint="Paste the channel webhook's address as Discord shows it (Copy webhook URL).",
+            _("STAFF_CHAT_WEBHOOK_URL is not an https:// address, so no chat notice can be sent."),
+            hint=_("Paste the channel webhook's address as Discord shows it (Copy webhook URL)."),
             id="tdc.E005",
         )
     ]
@@ -30,9 +31,11 @@ def check_notices_reach_someone(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "EMAIL_URL is consolemail:// (the default): the staff notices are only printed in "
-            "the task worker's output, no one receives them by e-mail.",
-            hint="Set EMAIL_URL to your mail server, e.g. smtp+tls://USER:PASSWORD@HOST:587.",
+            _(
+                "EMAIL_URL is consolemail:// (the default): the staff notices are only printed "
+                "in the task worker's output, no one receives them by e-mail."
+            ),
+            hint=_("Set EMAIL_URL to your mail server, e.g. smtp+tls://USER:PASSWORD@HOST:587."),
             id="tdc.W003",
         )
     ]

@@ -4,6 +4,7 @@ is wrong, how many integrations need attention (staff should see a broken token 
 from django import template
 
 from integrations.health import integration_reports
+from integrations.in_words import in_words
 from integrations.status import Verdict
 from integrations.views import VIEW_PERMISSION
 
@@ -25,3 +26,9 @@ def integrations_health_summary(context):
         "configured": [report for report in reports if report.status.configured],
         "total": len(reports),
     }
+
+
+@register.filter
+def recorded_in_words(text: str) -> str:
+    """A recorded (English) error or answer in the reader's language."""
+    return in_words(text)

@@ -31,14 +31,31 @@ EVERY_FILE_OF_OURS = [""]
 CHECKED_FOR_ITALIAN = [
     "events/",
     "tdc/",
+    "integrations/action_outcomes.py",
+    "integrations/admin.py",
+    "integrations/admin_search.py",
     "integrations/apps.py",
+    "integrations/call_log.py",
+    "integrations/checks.py",
     "integrations/facebook/",
     "integrations/google_calendar/",
+    "integrations/health.py",
+    "integrations/http.py",
+    "integrations/in_words.py",
+    "integrations/log_retention.py",
+    "integrations/management/",
+    "integrations/models.py",
     "integrations/notices/",
+    "integrations/registry.py",
+    "integrations/status.py",
+    "integrations/tasks.py",
+    "integrations/templatetags/",
+    "integrations/views.py",
     "patreon_sync/",
     "templates/admin/base_site.html",
     "templates/admin/events/",
     "templates/admin/index.html",
+    "templates/admin/integrations/",
     "templates/admin/locked_out.html",
     "templates/events/",
     "templates/facebook/",
@@ -164,11 +181,13 @@ def english_in(text: str, scope: list[str] = CHECKED_FOR_ITALIAN, catalogue=None
 # "second" of Second Life, the "calendar" of Google Calendar (upper case in the admin's
 # captions), the "WEEKLY" of a repeat rule (FREQ=WEEKLY;BYDAY=FR), the "public" and "calendar"
 # of an address (public-cal@group.calendar.google.com, a calendar's id), the "events" of a
-# dotted name (the API operation events.insert, a file's name), the "events" of a path
-# (/events/1/, an event's public page) or of an address (http://tdc.example/events/1/).
+# dotted name (the API operation events.insert, a file's name), a file's path
+# (docs/integrations-setup.md), what Patreon's portal calls the creator's token, the "events" of
+# a path (/events/1/, an event's public page) or of an address (http://tdc.example/events/1/).
 _SAME_IN_EVERY_LANGUAGE = re.compile(
     r"Second Life|(?i:Google Calendar)|\bFREQ=[A-Z0-9=;,+-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|https?://\S+|\b[a-z_]+(?:\.[a-z_]+)+\b|(?<![\w/])/(?:[\w.-]+/)+[\w.-]*"
+    r"|https?://\S+|\b[a-z_]+(?:\.[a-z_]+)+\b|\b[\w-]+(?:/[\w-]+)*/[\w.-]+\.[a-z]+\b"
+    r"|Creator's Access Token|(?<![\w/])/(?:[\w.-]+/)+[\w.-]*"
 )
 
 
