@@ -18,6 +18,20 @@ from patreon_sync.exclusive.selectors import exclusive_content_get, exclusive_co
 logger = logging.getLogger(__name__)
 
 
+def _opened(request, *, slug: str, needs_file: bool):
+    """The visitor, the content and, when their support does not reach its tier, the locked
+    page to answer with instead; 404 for content (or a file) that is not there."""
+    viewer = viewer_for(request.user)
+    item = exclusive_content_get(viewer=viewer, slug=slug)
+    if item is None or (needs_file and not item.file):
+        raise Http404("No such file." if needs_file else "No such content.")
+    if viewer.may_open(item.required_tier.amount_cents):
+        return viewer, item, None
+    return viewer, item, locked_response(
+        request, viewer=viewer, tier=item.required_tier, what=item.title
+    )
+
+
 @require_safe
 @never_cache  # what a visitor may open changes with their support: no cached copies
 def supporters(request):
@@ -35,12 +49,9 @@ def supporters(request):
 @require_safe
 @never_cache
 def content(request, slug: str):
-    viewer = viewer_for(request.user)
-    item = exclusive_content_get(viewer=viewer, slug=slug)
-    if item is None:
-        raise Http404("No such content.")
-    if not viewer.may_open(item.required_tier.amount_cents):
-        return locked_response(request, viewer=viewer, tier=item.required_tier, what=item.title)
+    viewer, item, locked = _opened(request, slug=slug, needs_file=False)
+    if locked:
+        return locked
     context = {
         "viewer": viewer,
         "item": item,
@@ -52,12 +63,9 @@ def content(request, slug: str):
 @require_safe
 @never_cache
 def content_file(request, slug: str):
-    viewer = viewer_for(request.user)
-    item = exclusive_content_get(viewer=viewer, slug=slug)
-    if item is None or not item.file:
-        raise Http404("No such file.")
-    if not viewer.may_open(item.required_tier.amount_cents):
-        return locked_response(request, viewer=viewer, tier=item.required_tier, what=item.title)
+    _viewer, item, locked = _opened(request, slug=slug, needs_file=True)
+    if locked:
+        return locked
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
