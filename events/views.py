@@ -23,6 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
 
 from events import feeds
@@ -353,6 +354,9 @@ def event_public(request, pk: int):
 def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # A feed is in one language whatever the visitor's (feeds.calendar); LocaleMiddleware would
+    # otherwise name the visitor's.
+    response["Content-Language"] = settings.LANGUAGE_CODE
     return response
 
 
@@ -382,8 +386,8 @@ def programme_feed(request):
         _feed_etag(request),
         lambda: feeds.calendar(
             events=events_for_feed(staff=False),
-            name=_("The Dreamer's Cave"),
-            description=_("Live music in Second Life at The Dreamer's Cave."),
+            name=gettext_lazy("The Dreamer's Cave"),
+            description=gettext_lazy("Live music in Second Life at The Dreamer's Cave."),
         ),
     )
     return _ics_response(body, filename="the-dreamers-cave.ics")
@@ -420,8 +424,8 @@ def staff_feed(request, token: str):
         _staff_feed_etag(request, token),
         lambda: feeds.calendar(
             events=events_for_feed(staff=True),
-            name=_("The Dreamer's Cave (staff)"),
-            description=_("Every scheduled event, staff-only ones included."),
+            name=gettext_lazy("The Dreamer's Cave (staff)"),
+            description=gettext_lazy("Every scheduled event, staff-only ones included."),
         ),
     )
     response = _ics_response(body, filename="the-dreamers-cave-staff.ics")

@@ -84,9 +84,11 @@ def vevent(event: Event) -> icalendar.Event:
 
 
 def calendar(*, events: list[Event], name: str, description: str = "") -> bytes:
-    """One VCALENDAR holding `events`, with the VTIMEZONE of every zone they use."""
+    """One VCALENDAR holding `events`, with the VTIMEZONE of every zone they use. A lazy
+    `name` or `description` (gettext_lazy) is said here, in the feed's language."""
     # Feeds are shared by every visitor (and CDN-cached): one language for all.
     with translation.override(settings.LANGUAGE_CODE):
+        name, description = str(name), str(description)
         cal = icalendar.Calendar()
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")

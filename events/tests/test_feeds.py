@@ -240,6 +240,30 @@ def test_the_feed_answers_304_while_nothing_changed(client, make_event):
     assert changed.status_code == 200 and b"SUMMARY:Changed" in changed.content
 
 
+@pytest.mark.parametrize("first_visitor", ["it", "en"])
+def test_the_feed_is_in_english_whoever_asks_first(client, make_event, first_visitor):
+    # The built feed is kept for every visitor: an Italian first reader must not make it Italian.
+    make_event(start_time=soon())
+    client.get("/events.ics", headers={"accept-language": first_visitor})
+
+    for language in ("en", "it"):
+        response = client.get("/events.ics", headers={"accept-language": language})
+        cal = icalendar.Calendar.from_ical(response.content)
+        assert str(cal["X-WR-CALDESC"]) == "Live music in Second Life at The Dreamer's Cave."
+        assert response["Content-Language"] == "en"
+
+
+def test_the_staff_feed_is_in_english_too(client, make_event, staff_user):
+    make_event(start_time=soon())
+    token = calendar_feed_token_renew(user=staff_user).token
+
+    response = client.get(f"/events/staff/{token}.ics", headers={"accept-language": "it"})
+
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert str(cal["X-WR-CALDESC"]) == "Every scheduled event, staff-only ones included."
+    assert response["Content-Language"] == "en"
+
+
 def test_the_feed_costs_a_fixed_number_of_queries(
     client, make_event, django_assert_max_num_queries
 ):
