@@ -4,11 +4,22 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from events.models import Artist, Event, Location
 from events.services import event_set_artists
 
 UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english():
+    """A request through the test client leaves its language active in this thread
+    (LocaleMiddleware activates it, nothing deactivates it): an Italian request must not make
+    the next test's messages Italian."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

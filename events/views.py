@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from events import feeds
 from events.models import CalendarFeedToken, Event
@@ -44,7 +45,11 @@ from events.when import in_slt, slt, time_of_day
 COMING_WEEKS = timedelta(weeks=4)
 COMING_LIMIT = 60
 PAST_PER_PAGE = 20
-# Browsers revalidate after a minute; a CDN may serve its copy a little longer.
+# Browsers revalidate after a minute; a CDN may serve its copy a little longer. A page is in the
+# visitor's language: the switch's cookie, else the browser's Accept-Language. LocaleMiddleware
+# says `Vary: Accept-Language` on every answer; each page adds `Vary: Cookie` (vary_on_cookie,
+# 304s included), so a shared cache keeps one copy per language and never serves one visitor's
+# to another. The ETags name the language too.
 PAGE_CACHE = {"public": True, "max_age": 60, "s_maxage": 300, "stale_while_revalidate": 60}
 FEED_CACHE = {"public": True, "max_age": 900}
 STAFF_FEED_CACHE = {"private": True, "max_age": 900}
@@ -172,6 +177,7 @@ def _feed_links() -> dict:
 
 @require_safe
 @cache_for(PAGE_CACHE)
+@vary_on_cookie
 @programme_conditional
 def whats_on(request):
     """The next event first (with a countdown), then the coming weeks day by day."""
@@ -204,6 +210,7 @@ def _parse_month(value: str) -> date | None:
 
 @require_safe
 @cache_for(PAGE_CACHE)
+@vary_on_cookie
 @programme_conditional
 def programme(request):
     """Upcoming events, one month per page (?month=YYYY-MM), with links to the other months."""
@@ -241,6 +248,7 @@ def programme(request):
 
 @require_safe
 @cache_for(PAGE_CACHE)
+@vary_on_cookie
 @programme_conditional
 def past(request):
     """Events that have ended, latest first, a page at a time."""
@@ -292,6 +300,7 @@ def google_calendar_link(event: Event, page_url: str) -> str:
 
 @require_safe
 @cache_for(PAGE_CACHE)
+@vary_on_cookie
 @condition(etag_func=_event_etag, last_modified_func=_event_last_modified)
 def event_public(request, pk: int):
     """An event's page, the one Facebook posts link to: public events, cancelled ones included

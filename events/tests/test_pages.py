@@ -198,3 +198,57 @@ def test_a_304_keeps_the_cache_headers_a_cdn_needs(client, make_event):
 )
 def test_hostile_addresses_are_not_found_never_an_error(client, db, url):
     assert client.get(url).status_code == 404
+
+
+# --- the language, and the caches in between ----------------------------------------------------
+
+PUBLIC_PAGES = ["/", "/events/", "/events/past/", "/events/{pk}/"]
+PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300, stale-while-revalidate=60"
+
+
+def vary(response) -> set[str]:
+    return {name.strip().casefold() for name in response["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_a_cached_page_varies_on_the_language_cookie_and_the_browsers_language(
+    client, make_event, url
+):
+    # The language comes from the switch's cookie, else Accept-Language: a CDN must key on both.
+    url = url.format(pk=make_event(start_time=soon()).pk)
+    first = client.get(url, headers={"accept-language": "it"})
+    again = client.get(url, headers={"accept-language": "it", "if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    for response in (first, again):
+        assert {"cookie", "accept-language"} <= vary(response)
+        assert response["Cache-Control"] == PAGE_CACHE_CONTROL
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_a_cached_page_sets_no_cookie_and_holds_no_csrf_token(client, make_event, url):
+    # Whatever a CDN keeps is served to everybody: nothing of one visitor's may be in it.
+    url = url.format(pk=make_event(start_time=soon()).pk)
+    client.cookies["django_language"] = "it"
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_the_chosen_language_wins_over_the_browsers_and_has_its_own_etag(client, make_event):
+    event = make_event(
+        start_time=soon(), title="Night under the stars", title_it="Notte sotto le stelle"
+    )
+    url = f"/events/{event.pk}/"
+    english = client.get(url, headers={"accept-language": "en"})
+    client.cookies["django_language"] = "it"
+
+    italian = client.get(url, headers={"accept-language": "en", "if-none-match": english["ETag"]})
+
+    assert italian.status_code == 200  # not the English copy's 304
+    assert italian["Content-Language"] == "it"
+    assert '<h1 id="event-title" lang="it">Notte sotto le stelle</h1>' in italian.content.decode()
+    assert italian["ETag"] != english["ETag"]

@@ -267,6 +267,43 @@ def test_staff_switch_to_italian_and_the_admin_stays_italian(page, staff):
     expect(page).to_have_url(re.compile(r"/admin/password_change/$"))
 
 
+def test_a_visitor_switches_the_public_pages_to_italian_and_they_stay_italian(page, shown):
+    page.goto(f"/events/{shown['event']}/")
+    expect(page.locator("h1")).to_have_text("Luna Sparrow Live")
+
+    page.get_by_role("button", name="Italiano").click()
+
+    expect(page.locator("h1")).to_have_text("Luna Sparrow dal vivo")  # the event's Italian title
+    expect(page).to_have_url(re.compile(rf"/events/{shown['event']}/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    expect(page.get_by_role("button", name="Italiano")).to_have_attribute("aria-current", "true")
+    assert english_left_on(page) == []
+    page.get_by_role("navigation").get_by_role("link", name="In programma").click()  # another page
+    expect(page.locator("h1")).to_have_text("In programma a The Dreamer's Cave")
+    expect(page.get_by_role("link", name="Luna Sparrow dal vivo")).to_be_visible()
+    assert english_left_on(page) == []
+    page.get_by_role("link", name="Eventi passati", exact=True).first.click()
+    expect(page.locator("h1")).to_have_text("Eventi passati")
+
+
+@ITALIAN_BROWSER
+def test_an_italian_browser_reads_the_public_pages_in_italian_and_can_switch_to_english(
+    page, shown
+):
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("In programma a The Dreamer's Cave")
+    expect(page.get_by_role("button", name="Italiano")).to_have_attribute("aria-current", "true")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("h1")).to_have_text("What's on at The Dreamer's Cave")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
+    page.get_by_role("link", name="Luna Sparrow Live").click()
+    expect(page.locator("h1")).to_have_text("Luna Sparrow Live")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
 def test_the_check_finds_english_left_on_a_page(page):
     # An English page is full of our English: the check must see it, or it proves nothing.
     page.goto("/admin/login/")

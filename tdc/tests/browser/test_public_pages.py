@@ -98,6 +98,16 @@ def test_without_javascript_the_pages_still_say_when(chromium, live_server, prog
         expect(page.get_by_role("heading", name="Luna Sparrow Live")).to_be_visible()
 
 
+def test_without_javascript_the_language_switch_still_works(chromium, live_server, programme):
+    event = programme["next"]
+    with browser_page(chromium, live_server, java_script_enabled=False) as page:
+        page.goto(f"/events/{event.pk}/")
+        page.get_by_role("button", name="Italiano").click()
+        expect(page.locator("h1")).to_have_text("Luna Sparrow dal vivo")
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("h1")).to_have_text("Luna Sparrow Live")
+
+
 def test_a_cancelled_event_keeps_its_page_with_a_banner(chromium, live_server, programme):
     with browser_page(chromium, live_server) as page:
         page.goto(f"/events/{programme['cancelled'].pk}/")
