@@ -303,6 +303,7 @@ class Data:
         week = {"__gte": str(today - timedelta(days=7)), "__lt": str(today + timedelta(days=1))}
         location = self.locations[0].pk
         artist_word = self.artists[0].name.split()[1]  # a surname
+        member = self.first_member  # among the rows both databases have, so found in both
         return [
             ("events", changelist("events_event")),
             ("events: upcoming", changelist("events_event", when="upcoming")),
@@ -347,7 +348,7 @@ class Data:
             ),
             (
                 "webhook deliveries: search",
-                changelist("patreon_sync_webhookdelivery", q="member-9000"),
+                changelist("patreon_sync_webhookdelivery", q=member),
             ),
             ("supporters", changelist("patreon_sync_supporter")),
             ("supporters: active", changelist("patreon_sync_supporter", active="yes")),
@@ -555,6 +556,8 @@ class Data:
         rows = []
         for n in range(start, start + count):
             member = f"member-{rng.randrange(0, 25_000)}"
+            if n == 0:
+                self.first_member = member
             body = b'{"data": {"id": "%s", "type": "member", "attributes": {}}}' % member.encode()
             received = self.now - timedelta(seconds=60 + rng.random() * span)
             status = "failed" if rng.random() < 0.002 else "processed"
