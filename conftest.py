@@ -4,11 +4,20 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from events.models import Artist, Event, Location
 from events.services import event_set_artists
 
 UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def settings_language_afterwards():
+    """Each test starts in the settings' language: a request in Italian (LocaleMiddleware
+    activates the browser's language) leaves it active in the test's thread otherwise."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
