@@ -46,7 +46,7 @@ class IntegrationLogAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
     list_filter = [ServiceFilter, "outcome", "created_at"]
     # What staff look for in a call: an error's words, or an id in its address. The operation
     # has few values (and a column): leaving it out reads one column less of every call.
-    search_fields = ["target", "error"]
+    search_fields = ["target__caseless", "error__caseless"]
     list_per_page = 100
     show_full_result_count = False  # a large log: skip the second COUNT(*) per page
     fields = [

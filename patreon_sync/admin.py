@@ -75,7 +75,7 @@ class TierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(admin.ModelAdmin):
+class SupporterAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
     list_display = [
         "full_name",
         "email",
@@ -96,7 +96,12 @@ class SupporterAdmin(admin.ModelAdmin):
         "is_free_trial",
     ]
     # Names and emails by any part; Patreon's ids whole, as they are pasted.
-    search_fields = ["full_name", "email", "=patreon_member_id", "=patreon_user_id"]
+    search_fields = [
+        "full_name__caseless",
+        "email__caseless",
+        "=patreon_member_id",
+        "=patreon_user_id",
+    ]
     list_per_page = 100
     show_full_result_count = False
     autocomplete_fields = ["user"]
@@ -213,7 +218,7 @@ class WebhookDeliveryAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
     # would compute its months over every delivery kept.
     list_filter = ["status", TriggerFilter, "received_at"]
     # A member's id whole, as it is pasted from their supporter page; errors by any words.
-    search_fields = ["=member_id", "error"]
+    search_fields = ["=member_id", "error__caseless"]
     list_per_page = 100
     show_full_result_count = False
     actions = ["reprocess_deliveries"]

@@ -160,6 +160,8 @@ def test_the_supporter_list_filters_and_searches(staff_client, webhook_only):
     assert "Marco Rossi" in by_tier and "Luna Sparrow" not in by_tier
     found = staff_client.get(url, {"q": "luna.sparrow@"}).content.decode()
     assert "Luna Sparrow" in found and "Marco Rossi" not in found
+    by_name = staff_client.get(url, {"q": "ROSSI"}).content.decode()  # as staff type it
+    assert "Marco Rossi" in by_name and "Luna Sparrow" not in by_name
     supporter = Supporter.objects.get(full_name="Luna Sparrow")
     detail = staff_client.get(reverse("admin:patreon_sync_supporter_change", args=[supporter.pk]))
     assert detail.status_code == 200
