@@ -125,7 +125,7 @@ def integration_action(request: HttpRequest, service: str, key: str, *, admin_si
     else:
         succeeded, answer = True, str(outcome)
         logger.info("integrations page: %s by %s: %s", title, request.user, outcome)
-        messages.success(request, f"{title}: {outcome}")
+        messages.success(request, f"{title}: {in_words(str(outcome))}")
     # Kept so the page goes on showing it (a paused webhook is only known by asking).
     action_outcome_record(
         service=service, action=key, succeeded=succeeded, message=answer, user=request.user

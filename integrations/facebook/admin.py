@@ -31,6 +31,7 @@ from integrations.facebook.preview import (
     page_url,
     target_problems,
 )
+from integrations.in_words import in_words
 
 ANNOUNCE_PERMISSION = "facebook.announce_on_facebook"
 Target = FacebookPost.Target
@@ -404,7 +405,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
         ),
         (
             _("Error (as Facebook reported it)"),
-            {"fields": ["error_code", "error_subcode", "error_message", "fbtrace_id", "advice"]},
+            {"fields": ["error_code", "error_subcode", "error_in_words", "fbtrace_id", "advice"]},
         ),
         (_("By hand"), {"fields": ["by_hand"]}),
     ]
@@ -412,6 +413,7 @@ class FacebookPostAdmin(admin.ModelAdmin):
         "event_link",
         "message_box",
         "post_link",
+        "error_in_words",
         "advice",
         "by_hand",
         "created_at",
@@ -466,6 +468,10 @@ class FacebookPostAdmin(admin.ModelAdmin):
     @admin.display(description=_("Text"))
     def message_box(self, post: FacebookPost) -> str:
         return _copy_box(post.message, f"facebook-post-{post.pk}")
+
+    @admin.display(description=_("error message"))
+    def error_in_words(self, post: FacebookPost) -> str:
+        return in_words(post.error_message) or "—"  # recorded in English
 
     @admin.display(description=_("What to do"))
     def advice(self, post: FacebookPost) -> str:
@@ -794,9 +800,24 @@ class PostTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(TokenCheck)
 class TokenCheckAdmin(admin.ModelAdmin):
-    list_display = ["checked_at", "ok", "method", "expires_at", "summary", "checked_by"]
+    list_display = ["checked_at", "ok", "method", "expires_at", "summary_in_words", "checked_by"]
     list_filter = ["ok", "method"]
     change_list_template = "facebook/token_check_change_list.html"
+    fields = [
+        "checked_at",
+        "checked_by",
+        "ok",
+        "method",
+        "expires_at",
+        "data_access_expires_at",
+        "scopes",
+        "summary_in_words",
+    ]
+    readonly_fields = ["checked_at", "summary_in_words"]
+
+    @admin.display(description=_("summary"))
+    def summary_in_words(self, check: TokenCheck) -> str:
+        return in_words(check.summary)  # recorded in English, read in the reader's language
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -815,7 +836,7 @@ class TokenCheckAdmin(admin.ModelAdmin):
         if request.method == "POST":
             check = actions.page_token_check(user=request.user)
             level = messages.SUCCESS if check.ok else messages.ERROR
-            self.message_user(request, check.summary, level)
+            self.message_user(request, in_words(check.summary), level)
             return HttpResponseRedirect(reverse("admin:facebook_tokencheck_run"))
         context = {
             **self.admin_site.each_context(request),

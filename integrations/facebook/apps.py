@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FacebookConfig(AppConfig):
@@ -7,9 +8,18 @@ class FacebookConfig(AppConfig):
     verbose_name = "Facebook"
 
     def ready(self) -> None:
+        # The modules with recorded wordings are imported here, so `in_words` knows them in
+        # every process.
         from events.demo import register_demo_rows
         from integrations import registry
-        from integrations.facebook import actions, checks, signals, status  # noqa: F401
+        from integrations.facebook import (  # noqa: F401
+            actions,
+            checks,
+            publish,
+            services,
+            signals,
+            status,
+        )
         from integrations.facebook.demo import add_demo_rows
 
         signals.connect()
@@ -24,10 +34,12 @@ class FacebookConfig(AppConfig):
                 actions=(
                     registry.ProviderAction(
                         "test_connection",
-                        "Check the Page token",
+                        _("Check the Page token"),
                         actions.page_token_check_answer,
                         permission="facebook.announce_on_facebook",
-                        help_text="Asks Facebook whether the Page token works and when it expires.",
+                        help_text=_(
+                            "Asks Facebook whether the Page token works and when it expires."
+                        ),
                     ),
                 ),
             )

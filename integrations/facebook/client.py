@@ -7,13 +7,12 @@ our typed errors, following Meta's "Handling Errors" guide.
 
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import requests
 from django.conf import settings
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from integrations import http
 from integrations.call_log import redact_text
@@ -25,6 +24,7 @@ from integrations.http import (
     PermanentError,
     TransientError,
 )
+from integrations.in_words import recorded_wordings
 
 SERVICE = "facebook"
 
@@ -37,9 +37,16 @@ POLICY_BLOCK_CODE = 368
 LINK_SCRAPE_CODE = 1609005
 
 # Errors and advice are recorded in English, the words staff meet them in (the task worker has
-# no reader's language); `error_in_words` shows a recorded one in the reader's language.
+# no reader's language), and shown in the reader's through `integrations.in_words.in_words`.
+NOT_CONFIGURED = gettext_noop("Facebook is not configured: set %(settings)s.")
 GRAPH_ERROR = gettext_noop("Graph API error %(code)s: %(message)s")
 WITH_ADVICE = gettext_noop("%(error)s — %(advice)s")
+NO_ANSWER_FROM_GRAPH = gettext_noop(
+    "HTTP 504 (gateway timeout) without an answer from Graph: %(body)s"
+)
+NOT_JSON = gettext_noop("Graph answered with something that is not JSON: %(error)s")
+POST_WITHOUT_ID = gettext_noop("Graph accepted the post but sent no id: %(body)s")
+PHOTO_WITHOUT_ID = gettext_noop("Graph accepted the photo but sent no id: %(body)s")
 CANNOT_READ_EVENT_PAGE = gettext_noop(
     "Facebook could not read the event's page: check that SITE_URL is public."
 )
@@ -70,8 +77,13 @@ PARAMETER_REFUSED = gettext_noop(
     "FACEBOOK_APP_SECRET and the post's text."
 )
 ERROR_WORDINGS = (
+    NOT_CONFIGURED,
     WITH_ADVICE,
     GRAPH_ERROR,
+    NO_ANSWER_FROM_GRAPH,
+    NOT_JSON,
+    POST_WITHOUT_ID,
+    PHOTO_WITHOUT_ID,
     CANNOT_READ_EVENT_PAGE,
     TOKEN_EXPIRED,
     TOKEN_PASSWORD_CHANGED,
@@ -83,37 +95,7 @@ ERROR_WORDINGS = (
     POLICY_BLOCK,
     PARAMETER_REFUSED,
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _recognised(template: str) -> re.Pattern:
-    """The English of `template` with its placeholders as groups."""
-    pieces, start = [], 0
-    for placeholder in _PLACEHOLDER.finditer(template):
-        pieces.append(re.escape(template[start : placeholder.start()]))
-        pieces.append(f"(?P<{placeholder.group(1)}>.+?)")
-        start = placeholder.end()
-    pieces.append(re.escape(template[start:]))
-    return re.compile("".join(pieces), re.DOTALL)
-
-
-_RECOGNISED = [(template, _recognised(template)) for template in ERROR_WORDINGS]
-
-
-def error_in_words(text: str, *, depth: int = 0) -> str:
-    """A Facebook error or advice as recorded (English) in the language of the moment.
-
-    Facebook's own words stay as they are; text of no known wording is shown as recorded.
-    """
-    for template, pattern in _RECOGNISED:
-        found = pattern.fullmatch(text)
-        if found:
-            values = {
-                name: error_in_words(value, depth=depth + 1) if depth < 2 else value
-                for name, value in found.groupdict().items()
-            }
-            return gettext(template) % values
-    return text
+recorded_wordings(*ERROR_WORDINGS)
 
 
 class GraphError(IntegrationError):
@@ -193,10 +175,7 @@ def classify(response: requests.Response) -> IntegrationError | None:
     if error is None:
         if response.status_code == 504 and response.request.method == "POST":
             # A gateway gave up waiting for Graph: the post may have been made.
-            return OutcomeUnknown(
-                f"HTTP 504 (gateway timeout) without an answer from Graph: {response.text[:200]}",
-                status=504,
-            )
+            return OutcomeUnknown(NO_ANSWER_FROM_GRAPH % {"body": response.text[:200]}, status=504)
         return http.default_classify(response)
 
     code, subcode, text, trace_id = error.code, error.error_subcode, error.message, error.fbtrace_id
@@ -242,7 +221,7 @@ def missing_settings() -> list[str]:
 def _page_credentials() -> tuple[str, str]:
     missing = missing_settings()
     if missing:
-        raise NotConfigured(f"Facebook is not configured: set {', '.join(missing)}.")
+        raise NotConfigured(NOT_CONFIGURED % {"settings": ", ".join(missing)})
     return settings.FACEBOOK_PAGE_ID, settings.FACEBOOK_PAGE_ACCESS_TOKEN
 
 
@@ -290,7 +269,7 @@ def _json(response: requests.Response) -> dict:
     try:
         body = response.json()
     except ValueError as exc:
-        raise PermanentError(f"Graph answered with something that is not JSON: {exc}") from exc
+        raise PermanentError(NOT_JSON % {"error": exc}) from exc
     return body if isinstance(body, dict) else {}
 
 
@@ -303,7 +282,7 @@ def publish_link_post(*, message: str, link: str) -> PublishedPost:
     body = _json(_call("page.feed", "POST", f"{page_id}/feed", access_token=token, data=data))
     answer = documents.parse_answer(body)
     if not answer.id:
-        raise PermanentError(f"Graph accepted the post but sent no id: {body}")
+        raise PermanentError(POST_WITHOUT_ID % {"body": body})
     return PublishedPost(post_id=answer.id)
 
 
@@ -324,7 +303,7 @@ def publish_photo_post(
     # The photo has its own id; the Page post that shows it is `post_id`.
     answer = documents.parse_answer(body)
     if not (answer.post_id or answer.id):
-        raise PermanentError(f"Graph accepted the photo but sent no id: {body}")
+        raise PermanentError(PHOTO_WITHOUT_ID % {"body": body})
     return PublishedPost(post_id=answer.post_id or answer.id)
 
 

@@ -7,10 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, default_time_zone, time_zone_or_none, validate_time_zone
+from events.when import date_and_time
+from integrations.in_words import in_words
 
 DEFAULT_TEMPLATE_KEY = "default"
 
@@ -153,11 +156,9 @@ class FacebookPost(models.Model):
     @property
     def error_summary(self) -> str:
         """The recorded error (English) in the reader's language."""
-        from integrations.facebook.client import error_in_words
-
         # Graph errors are stored as "Graph API error <code>/<subcode>: <message> — <advice>".
         if self.error_message:
-            return error_in_words(self.error_message)
+            return in_words(self.error_message)
         if self.error_code is None:
             return ""
         return gettext("Graph API error %(code)s") % {"code": self.error_code}
@@ -199,7 +200,13 @@ class TokenCheck(models.Model):
         verbose_name_plural = _("Facebook token checks")
 
     def __str__(self) -> str:
-        return f"Token check {self.checked_at:%Y-%m-%d %H:%M}: {'OK' if self.ok else 'problem'}"
+        if self.ok:
+            verdict = pgettext("a token check", "OK")
+        else:
+            verdict = pgettext("a token check", "problem")
+        checked = self.checked_at
+        when = date_and_time(checked, timezone.get_current_timezone()) if checked else "—"
+        return gettext("Token check %(when)s: %(verdict)s") % {"when": when, "verdict": verdict}
 
 
 class AnnouncementMoment(models.Model):

@@ -17,14 +17,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from events.models import Event
 from integrations.facebook import client, compose, queue
 from integrations.facebook.models import FacebookPost
 from integrations.facebook.preview import announcement_previews, target_problems
-from integrations.facebook.selectors import venue_and_slt
 from integrations.http import IntegrationError, NotConfigured, OutcomeUnknown, TransientError
+from integrations.in_words import recorded_moment, recorded_wordings
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,73 @@ logger = logging.getLogger(__name__)
 MAX_PUBLISH_RUNS = 4
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 ERROR_FIELDS = ["error_code", "error_subcode", "error_message", "fbtrace_id"]
+
+# Why a post did not go out (or how it went), recorded in English whoever wrote it (mostly the
+# task worker, which has no reader's language) and shown through `in_words` in the reader's.
+EVENT_DELETED = gettext_noop("Not posted: its event was deleted.")
+EVENT_CANCELLED = gettext_noop("Not posted: the event was cancelled.")
+EVENT_STAFF_ONLY = gettext_noop("Not posted: the event was made staff-only.")
+EVENT_DRAFT = gettext_noop("Not posted: the event was made a draft.")
+MOMENT_MISSED = gettext_noop(
+    "Not posted: its moment (%(when)s) was more than %(minutes)s minutes ago when the task "
+    "worker reached it (was it stopped?)."
+)
+HELD_REASON = gettext_noop(
+    "Held: since it was approved the event (time, title, line-up) or its post template was "
+    "edited, so it no longer says what was approved. Approve it again from the event's page, "
+    "or cancel it."
+)
+APPROVAL_MISSED = gettext_noop(
+    "Not posted: it was still waiting to be approved again when its moment passed."
+)
+QUEUED_EVENT_GONE = gettext_noop(
+    "Not posted: since it was queued the event was deleted or is no longer public and "
+    "scheduled. Announce it again if it should go out."
+)
+QUEUED_TEXT_CHANGED = gettext_noop(
+    "Not posted: since it was confirmed the event or its post template was edited, so the text "
+    "confirmed is no longer what the announcement would say. Announce it again if it should go "
+    "out."
+)
+INTERRUPTED = gettext_noop(
+    "Publishing was interrupted while sending: look at the Page, then mark this post as posted "
+    "or not posted."
+)
+LOOK_AT_THE_PAGE = gettext_noop("Look at the Page, then mark this post as posted or not posted.")
+GAVE_UP = gettext_noop("%(error)s (gave up after %(tries)s tries)")
+POSTER_UNREADABLE = gettext_noop(
+    "The poster could not be read (%(problem)s): upload it again or remove it, then announce again."
+)
+POSTER_GONE = gettext_noop("the event or its poster is gone")
+UNEXPECTED = gettext_noop(
+    "Unexpected error while sending (%(kind)s): look at the Page, then mark this post as posted "
+    "or not posted."
+)
+CHECKED_ON_PAGE = gettext_noop("Checked by staff: on the Page.")
+CHECKED_NOT_ON_PAGE = gettext_noop("Checked by staff: not on the Page.")
+ERROR_CHECKED_ON_PAGE = gettext_noop("%(error)s Checked by staff: on the Page.")
+ERROR_CHECKED_NOT_ON_PAGE = gettext_noop("%(error)s Checked by staff: not on the Page.")
+recorded_wordings(
+    EVENT_DELETED,
+    EVENT_CANCELLED,
+    EVENT_STAFF_ONLY,
+    EVENT_DRAFT,
+    MOMENT_MISSED,
+    HELD_REASON,
+    APPROVAL_MISSED,
+    QUEUED_EVENT_GONE,
+    QUEUED_TEXT_CHANGED,
+    INTERRUPTED,
+    LOOK_AT_THE_PAGE,
+    GAVE_UP,
+    POSTER_UNREADABLE,
+    POSTER_GONE,
+    UNEXPECTED,
+    CHECKED_ON_PAGE,
+    CHECKED_NOT_ON_PAGE,
+    ERROR_CHECKED_ON_PAGE,
+    ERROR_CHECKED_NOT_ON_PAGE,
+)
 
 
 def sending_run_limit() -> timedelta:
@@ -89,21 +156,27 @@ def _create_posts(
             outcome.skipped.append(
                 (
                     event,
-                    "It is already there (or on its way); tick “Post it again anyway” on the "
-                    "confirmation page to post it once more.",
+                    gettext(
+                        "It is already there (or on its way); tick “Post it again anyway” on the "
+                        "confirmation page to post it once more."
+                    ),
                 )
             )
             continue
         key = _parse_key(request_keys.get(event.pk))
         if key is None or not digests.get(event.pk):
-            outcome.skipped.append((event, "The confirmation form was incomplete; try again."))
+            outcome.skipped.append(
+                (event, gettext("The confirmation form was incomplete; try again."))
+            )
             continue
         if not hmac.compare_digest(preview.digest, digests[event.pk]):
             outcome.skipped.append(
                 (
                     event,
-                    "Its text, link or photo changed after you looked (the event or its template "
-                    "was edited); announce it again to see what would go out now.",
+                    gettext(
+                        "Its text, link or photo changed after you looked (the event or its "
+                        "template was edited); announce it again to see what would go out now."
+                    ),
                 )
             )
             continue
@@ -121,7 +194,7 @@ def _create_posts(
                     request_key=key,
                 )
         except IntegrityError:
-            outcome.skipped.append((event, "This confirmation was already submitted."))
+            outcome.skipped.append((event, gettext("This confirmation was already submitted.")))
             continue
         outcome.created.append(post)
     return outcome
@@ -174,7 +247,7 @@ def group_posts_prepare(
 
 def _poster_upload(event: Event | None) -> tuple[bytes, str, str]:
     if event is None or not event.poster:
-        raise FileNotFoundError("the event or its poster is gone")
+        raise FileNotFoundError(POSTER_GONE)
     with event.poster.open("rb") as poster:
         image = poster.read()
     filename = PurePath(event.poster.name).name
@@ -211,13 +284,10 @@ def _no_longer_right(post: FacebookPost) -> str:
     """Why a queued post must not go out any more (the event changed since it was confirmed)."""
     event = post.event
     if event is None or not event.is_public_and_scheduled:
-        return "since it was queued the event was deleted or is no longer public and scheduled."
+        return QUEUED_EVENT_GONE
     # A post can wait (rate limits, a stopped worker): never publish a time or place gone stale.
     if _text_now(post) != (post.message, post.link):
-        return (
-            "since it was confirmed the event or its post template was edited, so the text "
-            "confirmed is no longer what the announcement would say."
-        )
+        return QUEUED_TEXT_CHANGED
     return ""
 
 
@@ -229,13 +299,6 @@ def _text_now(post: FacebookPost) -> tuple[str, str]:
     except ValueError:
         message = ""
     return message, compose.public_event_url(post.event)
-
-
-HELD_REASON = gettext_lazy(
-    "Held: since it was approved the event (time, title, line-up) or its post template was "
-    "edited, so it no longer says what was approved. Approve it again from the event's page, "
-    "or cancel it."
-)
 
 
 def _changed_since_approval(post: FacebookPost) -> bool:
@@ -253,13 +316,13 @@ def _grace() -> timedelta:
 
 def _why_cancelled(event: Event | None) -> str:
     if event is None:
-        return gettext("Not posted: its event was deleted.")
+        return EVENT_DELETED
     if event.status == Event.Status.CANCELLED:
-        return gettext("Not posted: the event was cancelled.")
+        return EVENT_CANCELLED
     if event.audience != Event.Audience.PUBLIC:
-        return gettext("Not posted: the event was made staff-only.")
+        return EVENT_STAFF_ONLY
     if event.status != Event.Status.SCHEDULED:
-        return gettext("Not posted: the event was made a draft.")
+        return EVENT_DRAFT
     return ""
 
 
@@ -286,16 +349,13 @@ def scheduled_post_release(*, post_id: int, now: datetime) -> str:
         status, reason = FacebookPost.Status.CANCELLED, cancelled
     elif post.scheduled_for < now - _grace():
         status = FacebookPost.Status.MISSED
-        reason = gettext(
-            "Not posted: its moment (%(when)s) was more than %(minutes)d minutes ago when the "
-            "task worker reached it (was it stopped?)."
-        ) % {
-            "when": venue_and_slt(post.scheduled_for),
-            "minutes": settings.FACEBOOK_SCHEDULE_GRACE_MINUTES,
+        reason = MOMENT_MISSED % {
+            "when": recorded_moment(post.scheduled_for),
+            "minutes": str(settings.FACEBOOK_SCHEDULE_GRACE_MINUTES),
         }
     elif _changed_since_approval(post):
         status = FacebookPost.Status.HELD
-        reason = str(HELD_REASON)
+        reason = HELD_REASON
     changed = FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
         status=status, error_message=reason, updated_at=timezone.now()
     )
@@ -316,9 +376,7 @@ def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 10)
         scheduled_for__lt=now - _grace(),
     ).update(
         status=FacebookPost.Status.MISSED,
-        error_message=gettext(
-            "Not posted: it was still waiting to be approved again when its moment passed."
-        ),
+        error_message=APPROVAL_MISSED,
         updated_at=timezone.now(),
     )
     # Posts of the next day whose text changed are held now, while there is time to approve.
@@ -333,7 +391,7 @@ def scheduled_posts_publish_due(*, now: datetime | None = None, limit: int = 10)
         if not _why_cancelled(post.event) and _changed_since_approval(post):
             FacebookPost.objects.filter(pk=post.pk, status=FacebookPost.Status.SCHEDULED).update(
                 status=FacebookPost.Status.HELD,
-                error_message=str(HELD_REASON),
+                error_message=HELD_REASON,
                 updated_at=timezone.now(),
             )
     due = list(
@@ -370,10 +428,7 @@ def page_post_publish(*, post_id: int) -> str:
                 return post.status  # another run is sending it right now
             # An earlier run stopped mid-call: the post may be on the Page already.
             post.status = FacebookPost.Status.NEEDS_CHECKING
-            post.error_message = (
-                "Publishing was interrupted while sending: look at the Page, then mark this "
-                "post as posted or not posted."
-            )
+            post.error_message = INTERRUPTED
             post.save(update_fields=["status", "error_message", "updated_at"])
             return post.status
         if post.status != FacebookPost.Status.QUEUED:
@@ -382,7 +437,7 @@ def page_post_publish(*, post_id: int) -> str:
         if reason:
             post.status = FacebookPost.Status.FAILED
             _clear_error(post)
-            post.error_message = f"Not posted: {reason} Announce it again if it should go out."
+            post.error_message = reason
             post.save(update_fields=[*ERROR_FIELDS, "status", "updated_at"])
             return post.status
         post.status = FacebookPost.Status.SENDING
@@ -399,7 +454,7 @@ def page_post_publish(*, post_id: int) -> str:
         _record_error(post, exc)
     except OutcomeUnknown as exc:
         post.status = FacebookPost.Status.NEEDS_CHECKING
-        _record_error(post, exc, "Look at the Page, then mark this post as posted or not posted.")
+        _record_error(post, exc, LOOK_AT_THE_PAGE)
     except NotConfigured as exc:
         post.status = FacebookPost.Status.FAILED
         _record_error(post, exc)
@@ -413,26 +468,23 @@ def page_post_publish(*, post_id: int) -> str:
             post.next_attempt_at = timezone.now() + delay
         else:
             post.status = FacebookPost.Status.FAILED
-            post.error_message += f" (gave up after {post.attempts} tries)"
+            post.error_message = GAVE_UP % {
+                "error": post.error_message,
+                "tries": str(post.attempts),
+            }
     except IntegrationError as exc:
         post.status = FacebookPost.Status.FAILED
         _record_error(post, exc)
     except OSError as exc:
         post.status = FacebookPost.Status.FAILED
         _clear_error(post)
-        post.error_message = (
-            f"The poster could not be read ({exc}): upload it again or remove it, then "
-            "announce again."
-        )
+        post.error_message = POSTER_UNREADABLE % {"problem": exc}
     except Exception as exc:
         # A bug or an unforeseen failure mid-send: whether it went out is unknown.
         logger.exception("Publishing Facebook post %s failed unexpectedly", post.pk)
         post.status = FacebookPost.Status.NEEDS_CHECKING
         _clear_error(post)
-        post.error_message = (
-            f"Unexpected error while sending ({type(exc).__name__}): look at the Page, then "
-            "mark this post as posted or not posted."
-        )
+        post.error_message = UNEXPECTED % {"kind": type(exc).__name__}
     else:
         post.status = FacebookPost.Status.POSTED
         post.posted_at = timezone.now()
@@ -503,8 +555,10 @@ def post_resolve_checking(*, post_id: int, found_on_page: bool) -> bool:
         post.posted_at = post.posted_at or timezone.now()
     else:
         post.status = FacebookPost.Status.FAILED
-    post.error_message = (
-        f"{post.error_message} Checked by staff: {'on' if found_on_page else 'not on'} the Page."
-    ).strip()
+    if post.error_message:
+        checked = ERROR_CHECKED_ON_PAGE if found_on_page else ERROR_CHECKED_NOT_ON_PAGE
+        post.error_message = checked % {"error": post.error_message}
+    else:
+        post.error_message = CHECKED_ON_PAGE if found_on_page else CHECKED_NOT_ON_PAGE
     post.save(update_fields=["status", "posted_at", "error_message", "updated_at"])
     return True

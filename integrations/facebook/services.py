@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from events.models import Event
 from integrations.facebook import compose
@@ -15,9 +15,15 @@ from integrations.facebook.models import FacebookPost
 from integrations.facebook.preview import announcement_previews, target_problems
 from integrations.facebook.publish import ConfirmOutcome
 from integrations.facebook.selectors import request_key_for, schedule_previews, venue_and_slt
+from integrations.in_words import recorded_wordings
 
 Target = FacebookPost.Target
 Status = FacebookPost.Status
+
+# Recorded on the post in English, whoever cancels, and shown through `in_words`.
+CANCELLED_BY = gettext_noop("Cancelled by %(who)s.")
+SOMEONE = gettext_noop("someone")
+recorded_wordings(CANCELLED_BY, SOMEONE)
 
 
 def _parse_key(value: str | None) -> uuid.UUID | None:
@@ -103,9 +109,8 @@ def scheduled_post_cancel(*, post_id: int, user) -> bool:
     post = FacebookPost.objects.select_for_update().filter(pk=post_id).first()
     if post is None or post.status not in (Status.SCHEDULED, Status.HELD):
         return False
-    who = user.get_username() if user else gettext("someone")
     post.status = Status.CANCELLED
-    post.error_message = gettext("Cancelled by %(who)s.") % {"who": who}
+    post.error_message = CANCELLED_BY % {"who": user.get_username() if user else SOMEONE}
     post.save(update_fields=["status", "error_message", "updated_at"])
     return True
 

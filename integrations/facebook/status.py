@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from integrations.facebook.client import SERVICE, error_in_words, missing_settings
+from integrations.facebook.client import SERVICE, missing_settings
 from integrations.facebook.models import FacebookPost, TokenCheck
 from integrations.facebook.publish import sending_run_limit
 from integrations.facebook.selectors import scheduled_post_counts
+from integrations.in_words import in_words
 from integrations.models import IntegrationLog
 from integrations.status import IntegrationStatus
 
@@ -126,7 +127,7 @@ def integration_status() -> IntegrationStatus:
     if last_failed_post:
         candidates.append((last_failed_post.updated_at, last_failed_post.error_summary))
     if last_failed_call:
-        candidates.append((last_failed_call.created_at, error_in_words(last_failed_call.error)))
+        candidates.append((last_failed_call.created_at, in_words(last_failed_call.error)))
     if candidates:
         status.last_error_at, status.last_error = max(candidates, key=lambda item: item[0])
     # Read whether or not the count found one: the page then costs the same queries whatever
@@ -186,13 +187,13 @@ def integration_status() -> IntegrationStatus:
         # Checked before the settings were there: no verdict on the token set since.
         status.token = gettext("Not checked since the Page was configured")
     elif check.method == "failed":
-        status.token = check.summary  # the check could not run: no verdict on the token
+        status.token = in_words(check.summary)  # the check could not run: no verdict on the token
     else:
-        status.token = check.summary
+        status.token = in_words(check.summary)
         status.token_ok = check.ok
         status.token_expires_at = check.expires_at
         if not check.ok:
-            status.problems.append(check.summary)
+            status.problems.append(status.token)
 
     status.links = [
         (gettext("Facebook posts"), posts_url),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from integrations import registry
 from integrations.call_log import record_call
 from integrations.http import NotConfigured, PermanentError
-from integrations.models import IntegrationLog
+from integrations.models import ActionOutcome, IntegrationLog
 from integrations.registry import ProviderAction, StatusProvider
 from integrations.status import IntegrationStatus
 
@@ -189,6 +189,43 @@ def test_last_success_and_last_error_come_from_the_integration(staff_client):
     assert "20 Nov 2026, 19:30" in box  # shown in the venue's zone (Europe/Rome)
     assert "21 Nov 2026, 10:05" in box
     assert "is not shared with tdc-sync@" in box
+
+
+@pytest.mark.parametrize(
+    ("language", "success", "error", "answer"),
+    [
+        (
+            "en",
+            "Fri 20 Nov 2026, 19:30 CET",
+            "Sat 21 Nov 2026, 10:05 CET:",
+            "Last answer, Sun 22 Nov 2026, 08:00 CET (staff):",
+        ),
+        (
+            "it",
+            "Ven 20 Nov 2026, 19:30 CET",
+            "Sab 21 Nov 2026, 10:05 CET:",
+            "Ultima risposta, Dom 22 Nov 2026, 08:00 CET (staff):",
+        ),
+    ],
+)
+def test_the_page_writes_its_moments_as_every_screen_does(
+    staff_client, language, success, error, answer
+):
+    # 24-hour, no seconds, the venue's zone named: events/when.py, in the reader's language.
+    reported["google_calendar"].last_success_at = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+    reported["google_calendar"].last_error_at = datetime(2026, 11, 21, 9, 5, tzinfo=UTC)
+    reported["google_calendar"].last_error = "Calendar staff@… is not shared with tdc-sync@…"
+    staff_client.post(
+        reverse("admin:integrations_health_action", args=["google_calendar", "test_connection"])
+    )
+    ActionOutcome.objects.update(done_at=datetime(2026, 11, 22, 7, 0, tzinfo=UTC))
+
+    page = staff_client.get(reverse(PAGE), HTTP_ACCEPT_LANGUAGE=language)
+
+    box = " ".join(section(page, "google_calendar").split())
+    assert f'<td class="last-success"> {success} (' in box
+    assert f'<td class="last-error"> {error} Calendar staff@' in box
+    assert answer in box
 
 
 def test_last_success_and_error_fall_back_to_the_call_log(staff_client):

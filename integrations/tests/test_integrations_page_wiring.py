@@ -156,7 +156,8 @@ def test_staff_see_that_patreon_paused_our_webhook(staff_client, patreon_configu
     # ...and the answer stays on the page, dated, after the message is gone.
     patreon = section(staff_client.get(reverse("admin:integrations_health")), "patreon")
     answer = patreon.split('id="button-patreon-webhook_state"', 1)[1]
-    assert re.search(r"Last answer, \d+ \w+ \d{4}, \d\d:\d\d \(staff\): Webhook 7788", answer)
+    when = r"\w+ \d+ \w+ \d{4}, \d\d:\d\d \w+"  # "Wed 2 Dec 2026, 03:01 CET"
+    assert re.search(rf"Last answer, {when} \(staff\): Webhook 7788", answer)
     assert "PAUSED, 12 consecutive failures" in answer
 
 

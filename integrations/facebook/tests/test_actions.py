@@ -3,9 +3,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from django.utils import translation
 
 from integrations.facebook.actions import page_token_check
 from integrations.facebook.models import TokenCheck
+from integrations.in_words import in_words
+from tdc.tests.catalogue import english_in
 
 from .conftest import APP_ID, APP_SECRET, GRAPH, PAGE_ID, PAGE_TOKEN, graph_error
 
@@ -28,7 +31,7 @@ def test_debug_token_is_asked_with_the_app_token_about_the_page_token(db, facebo
     assert "appsecret_proof" in query
     assert check.ok
     assert check.method == "debug_token"
-    assert check.summary == "Page token valid until 12 Jan 2027."
+    assert check.summary == "Page token valid until 2027-01-12."
     assert check.expires_at == datetime(2027, 1, 12, tzinfo=UTC)
     assert "pages_manage_posts" in check.scopes
 
@@ -45,7 +48,10 @@ def test_a_token_that_expires_soon_says_so(db, facebook):
     ("data", "fragment"),
     [
         ({"is_valid": False, "error": {"message": "Session has expired"}}, "Session has expired"),
-        ({"expires_at": int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())}, "expired on 1 Nov"),
+        (
+            {"expires_at": int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())},
+            "expired on 2026-11-01",
+        ),
         ({"scopes": ["pages_show_list"]}, "lacks pages_manage_posts, pages_read_engagement"),
         ({"type": "USER"}, "not a Page token"),
         ({"profile_id": "42"}, "belongs to Page 42"),
@@ -116,3 +122,123 @@ def test_a_token_quoted_in_facebooks_verdict_is_not_stored(db, facebook):
     assert not check.ok
     assert "Malformed access token ***" in check.summary
     assert PAGE_TOKEN not in check.summary
+
+
+# --- the verdicts in the reader's language ------------------------------------------------------
+# Recorded in English with the days in ISO 8601, whoever checked in whatever language; read in
+# the reader's language, days included, in the formats of every other screen.
+
+EXPIRES = int(datetime(2027, 1, 12, tzinfo=UTC).timestamp())
+DATA_ACCESS_EXPIRES = int(datetime(2027, 3, 1, tzinfo=UTC).timestamp())
+
+
+@responses.activate
+def test_a_check_made_in_italian_is_recorded_in_english(db, facebook):
+    debug_token(expires_at=EXPIRES, data_access_expires_at=DATA_ACCESS_EXPIRES)
+
+    with translation.override("it"):
+        check = page_token_check(now=NOW)
+
+    assert check.summary == "Page token valid until 2027-01-12; data access until 2027-03-01."
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Page token valid until Tue 12 Jan 2027; data access until Mon 1 Mar 2027."),
+        (
+            "it",
+            "Token della Pagina valido fino a Mar 12 Gen 2027; accesso ai dati fino a "
+            "Lun 1 Mar 2027.",
+        ),
+    ],
+)
+@responses.activate
+def test_a_verdict_reads_in_the_readers_language_with_the_days_in_theirs(
+    db, facebook, language, said
+):
+    debug_token(expires_at=EXPIRES, data_access_expires_at=DATA_ACCESS_EXPIRES)
+    check = page_token_check(now=NOW)
+
+    with translation.override(language):
+        assert in_words(check.summary) == said
+
+
+@responses.activate
+def test_a_token_running_out_soon_reads_in_italian_to_the_last_word(db, facebook):
+    debug_token(expires_at=int(datetime(2026, 12, 1, tzinfo=UTC).timestamp()))
+    check = page_token_check(now=NOW)
+
+    with translation.override("it"):
+        assert in_words(check.summary) == (
+            "Token della Pagina valido fino a Mar 1 Dic 2026. Scade presto: rinnova il token "
+            "della Pagina (FACEBOOK_PAGE_ACCESS_TOKEN) prima di Mar 1 Dic 2026."
+        )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"is_valid": False, "error": {"message": "Session has expired"}},
+        {"is_valid": False},
+        {"expires_at": int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())},
+        {"scopes": ["pages_show_list"]},
+        {"type": "APP"},  # (Facebook's other type, USER, is an English word of ours too)
+        {"profile_id": "42"},
+        {},
+        {"data_access_expires_at": DATA_ACCESS_EXPIRES},
+    ],
+)
+@responses.activate
+def test_every_verdict_of_facebook_on_the_token_reads_in_italian(db, facebook, data):
+    debug_token(**data)
+    check = page_token_check(now=NOW)
+
+    with translation.override("it"):
+        italian = in_words(check.summary)
+
+    assert italian != check.summary
+    assert english_in(italian) == []
+
+
+def the_page_answers_for(page_id):
+    def setup(facebook):
+        facebook.FACEBOOK_APP_SECRET = ""
+        responses.get(f"{GRAPH}/{PAGE_ID}", json={"id": page_id, "name": "A Page"})
+
+    return setup
+
+
+def debug_token_refused(code, status):
+    def setup(facebook):
+        facebook.INTEGRATION_HTTP_ATTEMPTS = 1
+        responses.get(f"{GRAPH}/debug_token", **graph_error(code, "Try later.", status=status))
+
+    return setup
+
+
+def not_configured(facebook):
+    facebook.FACEBOOK_PAGE_ID = ""
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        the_page_answers_for(PAGE_ID),
+        the_page_answers_for("42"),
+        debug_token_refused(190, 400),
+        debug_token_refused(2, 503),
+        not_configured,
+    ],
+    ids=["expiry unknown", "another Page", "app refused", "Facebook in trouble", "no Page"],
+)
+@responses.activate
+def test_every_verdict_of_ours_on_the_check_reads_in_italian(db, facebook, setup):
+    setup(facebook)
+    check = page_token_check(now=NOW)
+
+    with translation.override("it"):
+        italian = in_words(check.summary)
+
+    assert italian != check.summary
+    assert english_in(italian) == []

@@ -442,7 +442,7 @@ def test_the_token_check_button_asks_facebook_and_shows_the_answer(staff_client,
     assert "Check now" in staff_client.get(url).content.decode()
     response = staff_client.post(url, follow=True)
     text = page_text(response)
-    assert "Page token valid, does not expire; data access until 15 Jan 2027." in text
+    assert "Page token valid, does not expire; data access until Fri 15 Jan 2027." in text
     assert "Check the Page token" in page_text(staff_client.get(POSTS))
 
 

@@ -10,7 +10,12 @@ from playwright.sync_api import expect
 
 from events.models import Artist, Event, Series
 from events.series import series_sync
-from integrations.facebook.models import AnnouncementMoment, FacebookPost, PostTemplate
+from integrations.facebook.models import (
+    AnnouncementMoment,
+    FacebookPost,
+    PostTemplate,
+    TokenCheck,
+)
 from integrations.google_calendar.client import CALENDAR_NOT_SHARED, GOOGLE_ANSWERED
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.sync import google_event_id
@@ -177,6 +182,64 @@ def test_an_italian_browser_gets_facebook_in_italian(page, staff, on_facebook):
         page.get_by_role("button", name="Sì, pubblica ora sulla Pagina Facebook")
     ).to_be_visible()
     expect(page.locator(".facebook-plan")).to_contain_text("Secondo il piano")
+    assert english_left_on(page) == []
+
+
+@pytest.fixture
+def checked_and_cancelled(on_facebook, staff):
+    """The Page token checked and a scheduled post cancelled by the task worker, both recorded
+    (in English) as the check and the worker record them."""
+    event = Event.objects.get(pk=on_facebook["event"])
+    check = TokenCheck.objects.create(
+        checked_by=staff,
+        ok=True,
+        method="debug_token",
+        expires_at=datetime(2027, 1, 12, tzinfo=UTC),
+        data_access_expires_at=datetime(2027, 3, 1, tzinfo=UTC),
+        scopes="pages_manage_posts, pages_read_engagement",
+        summary="Page token valid until 2027-01-12; data access until 2027-03-01.",
+    )
+    cancelled = FacebookPost.objects.create(
+        event=event,
+        event_title=event.title,
+        target="page",
+        message="♪",
+        status=FacebookPost.Status.CANCELLED,
+        created_by=staff,
+        scheduled_for=event.start_time - timedelta(hours=2),
+        error_message="Not posted: the event was cancelled.",
+    )
+    return {**on_facebook, "cancelled": cancelled.pk, "check": check.pk}
+
+
+TOKEN_VERDICT_IN_ITALIAN = (
+    "Token della Pagina valido fino a Mar 12 Gen 2027; accesso ai dati fino a Lun 1 Mar 2027."
+)
+
+
+@ITALIAN_BROWSER
+def test_an_italian_browser_gets_what_facebook_recorded_in_italian(
+    page, staff, checked_and_cancelled
+):
+    sign_in_in_italian(page, staff)
+
+    for path in (
+        "/admin/facebook/tokencheck/",
+        "/admin/facebook/tokencheck/run/",
+        "/admin/facebook/tokencheck/{check}/change/",
+    ):
+        page.goto(path.format(**checked_and_cancelled))
+        expect(page.locator("#content")).to_contain_text(TOKEN_VERDICT_IN_ITALIAN)
+        assert english_left_on(page) == [], path
+
+    page.goto("/admin/facebook/facebookpost/{cancelled}/change/".format(**checked_and_cancelled))
+    expect(page.locator(".field-error_in_words")).to_contain_text(
+        "Non pubblicato: l'evento è stato annullato."
+    )
+    assert english_left_on(page) == []
+
+    page.goto("/admin/integrations/health/")
+    expect(page.locator("#integration-facebook td.token")).to_have_text(TOKEN_VERDICT_IN_ITALIAN)
     assert english_left_on(page) == []
 
 
