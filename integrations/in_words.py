@@ -42,6 +42,7 @@ def recorded_wordings(*templates: str) -> tuple[str, ...]:
         if template not in known:
             words = len(_PLACEHOLDER.sub("", template))
             _RECOGNISED.append((template, _recognised(template), words))
+    _RECOGNISED.sort(key=lambda wording: -wording[2])  # the first that fits has the most words
     return templates
 
 
@@ -62,15 +63,14 @@ def in_words(text: str, *, depth: int = 0) -> str:
     "%(error)s (gave up after %(tries)s tries)"), the one with the most words of its own wins:
     it is the one that was written, whatever order the wordings were registered in.
     """
-    best, best_words = None, -1
-    for template, pattern, words in _RECOGNISED:
-        if words > best_words:
-            found = pattern.fullmatch(text)
-            if found:
-                best, best_words = (template, found), words
-    if best is None:
+    if not text:
+        return text  # most calls went well: nothing to recognise
+    fitting = (
+        (t, found) for t, pattern, _words in _RECOGNISED if (found := pattern.fullmatch(text))
+    )
+    template, found = next(fitting, (None, None))
+    if found is None:
         return text
-    template, found = best
     values = {
         name: _said_again(value, depth=depth + 1) if depth < 3 else value
         for name, value in found.groupdict().items()
