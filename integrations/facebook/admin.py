@@ -181,7 +181,7 @@ def _schedule_row(post: FacebookPost) -> str:
         '<td><div class="facebook-post-text">{}</div></td>'
         "<td><strong>{}</strong>{}</td><td>{}</td>",
         selectors.venue_and_slt(post.scheduled_for),
-        post.moment,
+        post.moment_in_words,
         post.message,
         post.get_status_display(),
         format_html("<br>{}", post.error_summary) if post.error_summary else "",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +152,19 @@ class FacebookPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_target_display()}: {self.event_title} ({self.get_status_display()})"
+
+    @property
+    def moment_in_words(self) -> str:
+        """The plan's moment in the reader's language. It is recorded in English when the plan
+        is approved; while its plan still says the same, the plan says it again (it has the
+        plural forms a recorded text cannot be read back with). Load `plan_moment` with it."""
+        plan = self.plan_moment
+        if plan is not None:
+            with translation.override("en"):
+                same = plan.describe() == self.moment
+            if same:
+                return plan.describe()
+        return self.moment
 
     @property
     def error_summary(self) -> str:

@@ -220,7 +220,9 @@ def scheduled_posts_of_event(*, event_id: int) -> list[FacebookPost]:
     return list(
         FacebookPost.objects.filter(
             event_id=event_id, target=Target.PAGE, scheduled_for__isnull=False
-        ).order_by("scheduled_for", "pk")
+        )
+        .select_related("plan_moment")  # each says its moment in the reader's language
+        .order_by("scheduled_for", "pk")
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from events.models import Event
@@ -90,7 +91,7 @@ def scheduled_posts_create(
                         with_photo=preview.with_photo,
                         status=Status.SCHEDULED,
                         scheduled_for=planned.scheduled_for,
-                        moment=planned.moment,
+                        moment=_recorded_moment(planned),
                         template_key=planned.template_key,
                         plan_moment=planned.plan_moment,
                         created_by=user,
@@ -205,3 +206,12 @@ def scheduled_post_reapprove(*, post_id: int, digest: str, now: datetime) -> str
         ]
     )
     return ""
+
+
+def _recorded_moment(planned) -> str:
+    """The plan's moment as the post records it: in English, whoever approves it (staff read it
+    in their own language through `FacebookPost.moment_in_words`)."""
+    if planned.plan_moment is None:
+        return planned.moment
+    with translation.override("en"):
+        return planned.plan_moment.describe()

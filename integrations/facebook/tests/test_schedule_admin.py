@@ -277,3 +277,44 @@ def test_a_plan_that_changed_after_it_was_shown_is_not_scheduled(
 def test_a_new_event_form_has_no_empty_schedule(staff_client):
     page = page_text(staff_client.get(reverse("admin:events_event_add")))
     assert "Scheduled Facebook Page posts" not in page
+
+
+def test_a_plan_approved_in_italian_records_its_moments_in_english_and_reads_in_each_language(
+    staff_client, future_event, facebook
+):
+    event = future_event()
+    page = staff_client.post(
+        CHANGELIST,
+        {"action": PAGE_ACTION, "_selected_action": [event.pk], "index": "0"},
+        HTTP_ACCEPT_LANGUAGE="it",
+    )
+    data = {
+        "action": PAGE_ACTION,
+        "confirm": "yes",
+        "mode": "plan",
+        "_selected_action": [event.pk],
+    }
+    for preview, plan in page.context["rows"]:
+        data[f"request_key_{preview.event.pk}"] = preview.request_key
+        data[f"digest_{preview.event.pk}"] = preview.digest
+        data[f"plan_digest_{preview.event.pk}"] = plan.digest
+    staff_client.post(CHANGELIST, data, HTTP_ACCEPT_LANGUAGE="it")
+    first = FacebookPost.objects.order_by("scheduled_for").first()
+    assert first.moment == "7 days before at 19:00 Europe/Rome"
+    url = reverse("admin:events_event_change", args=[event.pk])
+    italian = page_text(staff_client.get(url, HTTP_ACCEPT_LANGUAGE="it"))
+    assert "7 giorni prima alle 19:00 Europe/Rome" in italian
+    english = page_text(staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "7 days before at 19:00 Europe/Rome" in english
+
+
+def test_a_moment_whose_plan_changed_since_reads_as_recorded(staff_client, future_event, facebook):
+    event = future_event()
+    submit(staff_client, show(staff_client, [event]), "plan")
+    moment = FacebookPost.objects.order_by("scheduled_for").first().plan_moment
+    assert moment.days_before == 7
+    moment.days_before = 5
+    moment.save()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    italian = page_text(staff_client.get(url, HTTP_ACCEPT_LANGUAGE="it"))
+    assert "7 days before at 19:00 Europe/Rome" in italian  # what was approved, not the plan now
