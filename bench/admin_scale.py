@@ -6,8 +6,9 @@ Runs in-process (Django's test client, the full middleware stack, a signed-in su
 1. makes two throwaway databases: SQLite files under var/ (default), or, when DATABASE_URL is
    a mysql:// URL, databases named `<that name>_bench_admin` and `<that name>_bench_admin_empty`
    on the same server (the database in the URL itself is never touched), and migrates both;
-2. adds the same handful of rows of each kind to both (a full first page of every list and of
-   each filter of the events list, which shows what is coming), then five years of data to the first
+2. adds the same handful of rows of each kind to both (a full first page of every list, and of
+   each filter and search of the lists: the events list shows what is coming), then five years
+   of data to the first
    with bulk_create (10,000 events with their line-ups, calendar entries and Facebook posts,
    100,000 external-call rows, 20,000 supporters, 50,000 webhook deliveries; the measured
    event gets many more posts and line-up rows), then, on MariaDB, brings the planner's
@@ -283,6 +284,7 @@ class Data:
         if self.featured is None:
             self._first_rows()
             self._events(self._upcoming_starts(UPCOMING))
+            self._a_full_page_for_each_filter()
         self._events(self._five_years_of_starts(counts["events"]))
         self._featured_rows(featured_rows)
         self._calls(counts["calls"])
@@ -401,6 +403,72 @@ class Data:
             status=Event.Status.SCHEDULED,
             location=self.locations[0],
         )
+
+    def _a_full_page_for_each_filter(self) -> None:
+        """Rows that each filter and search of the large lists finds, in both databases: almost
+        empty, a filtered page still shows a full page (not the three failed calls of a
+        handful), so the ratio compares the same page and shows only what the data adds."""
+        from integrations.google_calendar.models import CalendarEntry
+        from integrations.models import IntegrationLog
+        from patreon_sync.models import Supporter, WebhookDelivery
+
+        page = 100
+        this_week = [self.now - timedelta(days=6 * n / page, minutes=1) for n in range(page)]
+        with _stored_as_given(IntegrationLog, "created_at"):
+            _bulk(
+                IntegrationLog,
+                [
+                    IntegrationLog(
+                        created_at=when,
+                        service="facebook",
+                        operation="page.post",
+                        method="POST",
+                        target=f"https://api.example.org/facebook/feed/{n}?key=[redacted]",
+                        status_code=503,
+                        duration_ms=900,
+                        outcome="failed",
+                        error="The service timed out.",
+                    )
+                    for n, when in enumerate(this_week)
+                ],
+            )
+        _bulk(
+            WebhookDelivery,
+            [
+                WebhookDelivery(
+                    received_at=when,
+                    event="members:pledge:create",
+                    body=b"[]",
+                    fingerprint=hashlib.sha256(f"page {n}".encode()).hexdigest(),
+                    member_id=f"member-page-{n}",
+                    status="failed",
+                    error="The body is not a Patreon member document.",
+                    attempts=1,
+                    processed_at=when,
+                )
+                for n, when in enumerate(this_week)
+            ],
+        )
+        supporters = _bulk(
+            Supporter,
+            [
+                Supporter(
+                    patreon_member_id=f"member-page-{n}",
+                    patreon_user_id=str(80_000_000 + n),
+                    full_name=f"{FIRST[n % len(FIRST)]} Rossi",
+                    email=f"rossi{n}@example.org",
+                    patron_status="active_patron" if n < page else "former_patron",
+                    last_charge_status="Paid" if n < page else "Declined",
+                    last_charge_date=self.now - timedelta(days=n + 1),
+                    currently_entitled_amount_cents=300,
+                )
+                for n in range(2 * page)
+            ],
+        )
+        through = Supporter.tiers.through
+        _bulk(through, [through(supporter_id=s.pk, tier_id=self.tiers[1].pk) for s in supporters])
+        first = CalendarEntry.objects.order_by("pk").values_list("pk", flat=True)[:page]
+        CalendarEntry.objects.filter(pk__in=list(first)).update(state="failed")
 
     def _five_years_of_starts(self, count: int) -> list:
         # Five years back from two months ahead: about five a day, most of them past.

@@ -153,7 +153,10 @@ def _warn_of_token_expiry(status: IntegrationStatus) -> None:
                 "The token stops working on %(day)s, in %(days)d days: renew it before then.",
                 days,
             )
-            % {"day": formats.date_format(timezone.localtime(expires_at), "j M Y"), "days": days}
+            % {
+                "day": formats.date_format(timezone.localtime(expires_at), "DATE_FORMAT"),
+                "days": days,
+            }
         )
 
 

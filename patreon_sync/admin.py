@@ -75,7 +75,7 @@ class TierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(SearchReadsTheTableOnce, admin.ModelAdmin):
+class SupporterAdmin(admin.ModelAdmin):
     list_display = [
         "full_name",
         "email",

@@ -10,6 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from events.when import date_and_time
 from integrations.health import IntegrationReport
 from integrations.status import Verdict
 
@@ -31,7 +32,7 @@ def page_url() -> str:
 
 
 def _moment(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    return date_and_time(value, timezone.get_current_timezone())
 
 
 def _name(report: IntegrationReport) -> str:
@@ -126,7 +127,7 @@ def digest(reports: list[IntegrationReport], *, day: datetime) -> Message:
     ) % {"count": len(reports)}
     lines = [
         _("What needs attention on %(day)s:")
-        % {"day": formats.date_format(timezone.localtime(day), "j M Y")}
+        % {"day": formats.date_format(timezone.localtime(day), "DATE_FORMAT")}
     ]
     for report in reports:
         lines += ["", _verdict_sentence(report)]

@@ -174,7 +174,7 @@ def test_the_digest_goes_once_at_its_hour_to_those_who_asked_when_something_need
     assert [message.subject for message in mail.outbox] == ["[TDC] 2 integrations need attention"]
     digest = mail.outbox[0]
     assert digest.to == ["dora@example.org"]
-    assert "What needs attention on 2 Dec 2026:" in digest.body
+    assert "What needs attention on Wed 2 Dec 2026:" in digest.body
     assert "Facebook is failing: its last attempt failed." in digest.body
     # Nobody gets each change: the digest says so, with what to do.
     assert "Staff notices needs attention.\n- No one receives the notices by e-mail" in digest.body

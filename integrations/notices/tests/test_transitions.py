@@ -30,8 +30,8 @@ def test_a_working_integration_that_starts_failing_sends_one_notice(
     assert [s.emails for s in sent] == [["anna@example.org"]]
     body = mail.outbox[0].body
     assert "Facebook is failing: its last attempt failed." in body
-    assert "Since: 2 Dec 2026, 06:05" in body  # the venue's zone
-    assert "Last worked: 2 Dec 2026, 06:01" in body
+    assert "Since: Wed 2 Dec 2026, 06:05 CET" in body  # the venue's zone
+    assert "Last worked: Wed 2 Dec 2026, 06:01 CET" in body
     assert "Last error: Network error: could not reach graph.facebook.com (Connection" in body
     assert "https://tdc.example/admin/integrations/health/" in body
     assert "EAAG-page-token-never-shown" not in body
@@ -67,7 +67,7 @@ def test_a_recovery_sends_one_notice_and_only_one(clock, subscribe, facebook_cal
 
     assert subjects() == ["[TDC] Facebook is failing", "[TDC] Facebook works again"]
     assert "Facebook works again: nothing to do." in mail.outbox[1].body
-    assert "Since: 2 Dec 2026, 08:03" in mail.outbox[1].body
+    assert "Since: Wed 2 Dec 2026, 08:03 CET" in mail.outbox[1].body
 
 
 def test_a_flapping_integration_gets_one_notice_an_hour_summing_up_the_changes(
@@ -88,7 +88,7 @@ def test_a_flapping_integration_gets_one_notice_an_hour_summing_up_the_changes(
 
     assert subjects() == ["[TDC] Facebook is failing", "[TDC] Facebook works again"]
     assert (
-        "Its state changed 3 times since the last notice (2 Dec 2026, 06:02)."
+        "Its state changed 3 times since the last notice (Wed 2 Dec 2026, 06:02 CET)."
         in mail.outbox[1].body
     )
 
@@ -158,7 +158,7 @@ def test_a_token_expiring_within_a_week_is_told_once(clock, subscribe, facebook_
 
     assert subjects() == ["[TDC] Facebook needs attention"]
     assert (
-        "- The token stops working on 22 Dec 2026, in 6 days: renew it before then."
+        "- The token stops working on Tue 22 Dec 2026, in 6 days: renew it before then."
         in mail.outbox[0].body
     )
 
