@@ -40,7 +40,7 @@ def test_each_recipient_reads_the_notice_in_their_language(clock, subscribe, fac
     assert english.subject == "[TDC] Facebook is failing"
     assert italian.subject == "[TDC] Facebook non funziona"
     assert "Facebook non funziona: l'ultimo tentativo è fallito." in italian.body
-    assert "Da quando: 2 Dic 2026, 06:02" in italian.body
+    assert "Da quando: Mer 2 Dic 2026, 06:02 CET" in italian.body
     assert "La pagina delle integrazioni: https://tdc.example/admin/integrations/health/" in (
         italian.body
     )
