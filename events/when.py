@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, timezone
 
 SLT_NAME = "SLT"  # Second Life's own name for its clock, whatever the season
 
@@ -18,6 +18,11 @@ def date_and_time(moment: datetime, zone: ZoneInfo, *, zone_name: str = "") -> s
     """ "Sat 5 Dec 2026, 21:00 CET" / "Sab 5 Dic 2026, 21:00 CET"."""
     local = moment.astimezone(zone)
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone_name or local.tzname()}"
+
+
+def in_current_zone(moment: datetime) -> str:
+    """`date_and_time` in the current time zone: the venue's, unless a view activated another."""
+    return date_and_time(moment, timezone.get_current_timezone())
 
 
 def time_of_day(moment: datetime, zone: ZoneInfo, *, zone_name: str = "") -> str:

@@ -11,10 +11,10 @@ formats, as every screen writes one. Text of no known wording is shown as record
 import re
 from datetime import UTC, date, datetime
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext
 
-from events.when import date_and_time
+from events.when import in_current_zone
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _RECOGNISED: list[tuple[str, re.Pattern, int]] = []
@@ -84,7 +84,7 @@ def _said_again(value: str, *, depth: int) -> str:
         if _DAY.fullmatch(value):
             return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
         if _MOMENT.fullmatch(value):
-            return date_and_time(datetime.fromisoformat(value), timezone.get_current_timezone())
+            return in_current_zone(datetime.fromisoformat(value))
     except ValueError:
         return value  # shaped like a date, yet none (2026-13-45): shown as recorded
     return in_words(value, depth=depth)

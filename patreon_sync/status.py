@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.models import Schedule
 
-from events.when import date_and_time
+from events.when import in_current_zone
 from integrations.models import ActionOutcome, IntegrationLog
 from integrations.status import IntegrationStatus
 from patreon_sync.actions import answer_found_paused
@@ -175,12 +175,12 @@ def _sync_advice(status: IntegrationStatus, *, now, last_complete: SyncRun | Non
                 "The task worker is not running: the scheduled supporter sync was due on "
                 "%(due)s and has not started. Start it (python manage.py qcluster)."
             )
-            % {"due": _when(schedule.next_run)}
+            % {"due": in_current_zone(schedule.next_run)}
         )
     elif last_complete is None:
         status.notes.append(
             _("The scheduled supporter sync has not completed yet; it runs next on %(when)s.")
-            % {"when": _when(schedule.next_run)}
+            % {"when": in_current_zone(schedule.next_run)}
             if schedule.next_run
             else _("The scheduled supporter sync has not completed yet.")
         )
@@ -213,12 +213,8 @@ def _webhook_found_paused(status: IntegrationStatus) -> None:
             "Patreon paused our webhook (found on %(when)s): supporter changes reach the site "
             "only through sync_patrons. Press “Resume the webhook”."
         )
-        % {"when": _when(found.done_at)}
+        % {"when": in_current_zone(found.done_at)}
     )
-
-
-def _when(moment) -> str:
-    return date_and_time(moment, timezone.get_current_timezone())
 
 
 def _token_health(status: IntegrationStatus) -> None:
@@ -242,7 +238,7 @@ def _token_health(status: IntegrationStatus) -> None:
     # Each part is a clause of its own; the page shows them joined by semicolons.
     parts = []
     if row is not None and row.expires_at:
-        parts.append(_("valid until %(when)s") % {"when": _when(row.expires_at)})
+        parts.append(_("valid until %(when)s") % {"when": in_current_zone(row.expires_at)})
         status.token_ok = row.expires_at > timezone.now()
     else:
         parts.append(_("expiry unknown until the first renewal"))
@@ -260,7 +256,7 @@ def _token_health(status: IntegrationStatus) -> None:
             % {"reason": row.last_refresh_error}
         )
     elif row is not None and row.refreshed_at:
-        parts.append(_("last renewed %(when)s") % {"when": _when(row.refreshed_at)})
+        parts.append(_("last renewed %(when)s") % {"when": in_current_zone(row.refreshed_at)})
     if not renews:
         missing = [name for name in RENEWAL_SETTINGS if not getattr(settings, name)]
         status.problems.append(

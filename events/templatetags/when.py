@@ -2,7 +2,6 @@
 does ("Sat 5 Dec 2026, 21:00 CET" / "Sab 5 Dic 2026, 21:00 CET"), in the current time zone."""
 
 from django import template
-from django.utils import timezone
 
 from events import when
 
@@ -13,4 +12,4 @@ register = template.Library()
 def date_and_time(moment) -> str:
     if not moment:
         return ""
-    return when.date_and_time(moment, timezone.get_current_timezone())
+    return when.in_current_zone(moment)

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, default_time_zone, time_zone_or_none, validate_time_zone
-from events.when import date_and_time
+from events.when import in_current_zone
 from integrations.in_words import in_words
 
 DEFAULT_TEMPLATE_KEY = "default"
@@ -218,7 +218,7 @@ class TokenCheck(models.Model):
         else:
             verdict = pgettext("a token check", "problem")
         checked = self.checked_at
-        when = date_and_time(checked, timezone.get_current_timezone()) if checked else "—"
+        when = in_current_zone(checked) if checked else "—"
         return gettext("Token check %(when)s: %(verdict)s") % {"when": when, "verdict": verdict}
 
 

@@ -5,14 +5,13 @@ import logging
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from events.models import Event
-from events.when import date_and_time
+from events.when import in_current_zone
 from integrations.google_calendar.client import error_in_words, missing_settings
 from integrations.google_calendar.models import CalendarEntry
 from integrations.google_calendar.queue import queue_forced_syncs
@@ -66,7 +65,7 @@ def _when(instant) -> str:
     """An instant as staff read it: in the venue's zone, to the minute, the zone named."""
     if instant is None:
         return _("never")
-    return date_and_time(instant, timezone.get_current_timezone())
+    return in_current_zone(instant)
 
 
 class CalendarEventAdminMixin:

@@ -10,7 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.when import date_and_time
+from events.when import in_current_zone
 from integrations.health import IntegrationReport
 from integrations.status import Verdict
 
@@ -29,10 +29,6 @@ class Message:
 
 def page_url() -> str:
     return settings.SITE_URL + reverse("admin:integrations_health")
-
-
-def _moment(value: datetime) -> str:
-    return date_and_time(value, timezone.get_current_timezone())
 
 
 def _name(report: IntegrationReport) -> str:
@@ -63,7 +59,7 @@ def _changes_line(changes: int, previous_notice_at: datetime | None) -> str:
         "Its state changed %(count)d time since the last notice (%(when)s).",
         "Its state changed %(count)d times since the last notice (%(when)s).",
         changes,
-    ) % {"count": changes, "when": _moment(previous_notice_at)}
+    ) % {"count": changes, "when": in_current_zone(previous_notice_at)}
 
 
 def problem_notice(
@@ -78,9 +74,11 @@ def problem_notice(
         if report.verdict == Verdict.FAILING
         else _("[TDC] %(name)s needs attention") % {"name": _name(report)}
     )
-    lines = [_verdict_sentence(report), _("Since: %(when)s") % {"when": _moment(since)}]
+    lines = [_verdict_sentence(report), _("Since: %(when)s") % {"when": in_current_zone(since)}]
     if report.status.last_success_at:
-        lines.append(_("Last worked: %(when)s") % {"when": _moment(report.status.last_success_at)})
+        lines.append(
+            _("Last worked: %(when)s") % {"when": in_current_zone(report.status.last_success_at)}
+        )
     changed = _changes_line(changes, previous_notice_at)
     if changed:
         lines.append(changed)
@@ -110,7 +108,7 @@ def recovery_notice(
             "name": name,
             "verdict": report.verdict.label if report.verdict else "",
         }
-    lines = [first, _("Since: %(when)s") % {"when": _moment(since)}]
+    lines = [first, _("Since: %(when)s") % {"when": in_current_zone(since)}]
     changed = _changes_line(changes, previous_notice_at)
     if changed:
         lines.append(changed)
